@@ -1,0 +1,83 @@
+#pragma once
+// The daemon's settings, resolved once at start-up (flag > environment > config file > default) into
+// one immutable value. See config/loader.h for how it is built and config/defaults.h for the defaults.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/defaults.h"
+
+namespace cryftee {
+
+enum class Transport { Uds, Https };
+enum class LogFormat { Text, Json };
+
+struct HostPort {
+  std::string host;
+  unsigned short port = 0;
+};
+
+struct Limits {
+  std::size_t max_body_bytes = defaults::kMaxBodyBytes;
+  std::size_t max_header_bytes = defaults::kMaxHeaderBytes;
+  std::size_t max_connections = defaults::kMaxConnections;
+  std::chrono::milliseconds request_timeout = defaults::kRequestTimeout;
+  std::chrono::milliseconds idle_timeout = defaults::kIdleTimeout;
+};
+
+struct Web3SignerSettings {
+  bool enabled = false;
+  std::vector<std::string> urls;
+  bool ephemeral = false;
+  // Base64 BLS secret that cryftgo may hand over at start; a secret: never log or echo it.
+  std::optional<std::string> key_material;
+};
+
+struct Config {
+  // Modules and trust
+  std::filesystem::path module_dir = defaults::kModuleDir;
+  std::filesystem::path manifest_path;  // default: {module_dir}/manifest.json
+  std::filesystem::path ui_dir = defaults::kUiDir;
+  std::optional<std::filesystem::path> trust_config;
+  // Development only: load modules whose hash or signature does not verify. Logged loudly.
+  bool allow_unverified_modules = false;
+
+  // Transports
+  Transport transport = Transport::Uds;
+  std::filesystem::path uds_path = defaults::kUdsPath;
+  HostPort http_addr;  // HTTPS API in https mode; plain-HTTP kiosk listener in uds mode
+  bool kiosk_enabled = true;
+  std::optional<std::filesystem::path> tls_cert;
+  std::optional<std::filesystem::path> tls_key;
+  std::optional<std::filesystem::path> tls_client_ca;
+
+  // Access control
+  std::optional<std::string> admin_token;  // a secret: never log or echo it
+  bool allow_loopback_admin = true;
+  std::vector<uid_t> allowed_peer_uids;  // empty: any peer that can open the socket
+
+  Limits limits;
+  unsigned io_threads = 0;  // 0: one per core
+
+  // Logging
+  std::string log_level = defaults::kLogLevel;
+  LogFormat log_format = LogFormat::Text;
+
+  // Attestation
+  std::optional<std::string> verified_binary_hash;  // "sha256:<hex>", compared, never copied
+  std::optional<std::filesystem::path> attestation_key_file;
+
+  // Custody
+  Web3SignerSettings web3signer;
+  std::optional<std::filesystem::path> key_data_dir;
+
+  // Where the values came from, for the start-up log line.
+  std::vector<std::string> sources;
+};
+
+}  // namespace cryftee

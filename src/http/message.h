@@ -1,0 +1,57 @@
+#pragma once
+// Transport-neutral request and response: what the Beast server hands the router and gets back. Keeping
+// Beast out of these lets the router and handlers be unit-tested and fuzzed without sockets.
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cryftee::http {
+
+enum class ListenerKind { Api, Kiosk };
+enum class PeerTransport { Unix, Tcp, Tls };
+
+struct Peer {
+  PeerTransport transport = PeerTransport::Unix;
+  bool loopback = false;              // Unix-socket peers count as local
+  std::optional<uid_t> uid;           // SO_PEERCRED, Unix socket only
+  bool client_cert_verified = false;  // TLS client certificate chained to the configured CA
+  std::string address;                // for logs: "unix:uid=1000" or "127.0.0.1:51234"
+};
+
+struct Request {
+  std::string method;  // upper case, e.g. "GET"
+  std::string target;  // as received, with the query string
+  std::string path;    // target without the query string
+  std::map<std::string, std::string> query;    // decoded query parameters
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  Peer peer;
+  ListenerKind listener = ListenerKind::Api;
+
+  const std::string* header(const std::string& lower_case_name) const {
+    auto it = headers.find(lower_case_name);
+    return it == headers.end() ? nullptr : &it->second;
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response json(const nlohmann::json& value, int status = 200) {
+    return Response{status, "application/json", value.dump(), {}};
+  }
+};
+
+// Splits "path?a=1&b=2" into path and percent-decoded parameters. Malformed escapes are left as-is.
+void parse_target(const std::string& target, std::string& path, std::map<std::string, std::string>& query);
+
+}  // namespace cryftee::http

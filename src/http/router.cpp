@@ -1,0 +1,98 @@
+#include "http/router.h"
+
+#include <openssl/crypto.h>
+
+#include <exception>
+
+#include "http/error_response.h"
+
+namespace cryftee::http {
+namespace {
+
+bool equal_in_constant_time(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string bearer_token(const Request& request) {
+  const std::string* authorization = request.header("authorization");
+  if (!authorization) return {};
+  constexpr std::string_view kScheme = "Bearer ";
+  if (authorization->size() <= kScheme.size() ||
+      authorization->compare(0, kScheme.size(), kScheme) != 0) {
+    return {};
+  }
+  return authorization->substr(kScheme.size());
+}
+
+// A browser sends Origin on cross-origin and state-changing requests; it must name the host it talks to.
+bool same_origin(const Request& request) {
+  if (const std::string* site = request.header("sec-fetch-site"); site && *site == "cross-site") return false;
+  const std::string* origin = request.header("origin");
+  if (!origin) return true;
+  const std::string* host = request.header("host");
+  if (!host) return false;
+  return *origin == "http://" + *host || *origin == "https://" + *host;
+}
+
+}  // namespace
+
+void Router::add(std::string method, std::string path, Access access, Handler handler) {
+  routes_.push_back(Route{std::move(method), std::move(path), false, access, std::move(handler)});
+}
+
+void Router::add_prefix(std::string prefix, Access access, Handler handler) {
+  routes_.push_back(Route{"GET", std::move(prefix), true, access, std::move(handler)});
+}
+
+void Router::check_access(const Route& route, const Request& request) const {
+  if (route.access == Access::ReadOnly) return;
+  if (route.access == Access::Staking && request.listener == ListenerKind::Kiosk) {
+    throw Error(403, "not_on_kiosk",
+                "staking routes are not served on the kiosk listener; use the API socket");
+  }
+  const std::string token = bearer_token(request);
+  const bool token_ok = policy_.admin_token && !token.empty() && equal_in_constant_time(token, *policy_.admin_token);
+  if (!token.empty() && !token_ok) throw Error(403, "forbidden", "the bearer token is not valid");
+  if (!same_origin(request)) {
+    throw Error(403, "cross_origin", "cross-origin requests are refused; open the kiosk from the daemon's own address");
+  }
+  if (token_ok) return;
+  if (route.access == Access::Staking) {
+    if (request.peer.transport == PeerTransport::Unix || request.peer.client_cert_verified) return;
+    if (request.peer.loopback && policy_.allow_loopback_admin) return;
+    throw Error(401, "unauthorized", "this route needs a client certificate from the configured CA or a bearer token");
+  }
+  if (request.peer.loopback && policy_.allow_loopback_admin) return;
+  throw Error(401, "unauthorized", "admin routes need 'Authorization: Bearer <admin token>' from a non-local peer");
+}
+
+Response Router::handle(const Request& request) const {
+  bool path_known = false;
+  const Route* match = nullptr;
+  for (const Route& route : routes_) {
+    const bool path_matches = route.prefix ? request.path.starts_with(route.path) : request.path == route.path;
+    if (!path_matches) continue;
+    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
+      // Exact routes win over prefix routes whatever the order they were added in.
+      if (!match || (match->prefix && !route.prefix)) match = &route;
+    } else {
+      path_known = true;
+    }
+  }
+  if (!match) {
+    if (path_known) return error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
+    return error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
+  }
+  try {
+    check_access(*match, request);
+    return match->handler(request);
+  } catch (const Error& error) {
+    return error_response(error);
+  } catch (const nlohmann::json::exception& error) {
+    return error_response(400, "bad_json", std::string("request JSON is not as expected: ") + error.what());
+  } catch (const std::exception& error) {
+    return error_response(500, "internal_error", error.what());
+  }
+}
+
+}  // namespace cryftee::http

@@ -1,0 +1,122 @@
+// Starts the real cryftee binary for a test and talks to it over its real Unix socket or HTTPS listener.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BIN = process.env.CRYFTEE_BIN;
+export const BUILD_DIR = process.env.CRYFTEE_BUILD_DIR;
+export const SOURCE_DIR = process.env.CRYFTEE_SOURCE_DIR;
+export const SHARED_DIR = process.env.CRYFTEE_SHARED_DIR;
+if (!BIN || !BUILD_DIR) throw new Error('run through ctest: CRYFTEE_BIN and CRYFTEE_BUILD_DIR are not set');
+
+// A private copy of the modules this build compiled and signed, so a test may tamper with it.
+export function copyBundledModules(dir) {
+  fs.cpSync(path.join(BUILD_DIR, 'modules'), dir, { recursive: true });
+  return dir;
+}
+
+export function tempDir(prefix = 'cryftee-test-') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+// Starts the daemon. `args` are extra flags; `env` extra environment. Resolves when the API answers.
+// Defaults: its own temp dir, a copy of the bundled modules, the build's development trust file, the
+// socket in the temp dir and the kiosk on a free loopback port.
+export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, transport = 'uds', waitReady = true } = {}) {
+  const dir = tempDir();
+  const modules = moduleDir ?? copyBundledModules(path.join(dir, 'modules'));
+  const socketPath = path.join(dir, 'run', 'cryftee.sock');
+  const port = await freePort();
+  const fullArgs = [
+    '--module-dir', modules,
+    '--trust-config', trustFile ?? path.join(BUILD_DIR, 'dev', 'trust.toml'),
+    '--ui-dir', path.join(SOURCE_DIR, 'ui'),
+    '--uds-path', socketPath,
+    '--http-addr', `127.0.0.1:${port}`,
+    '--api-transport', transport,
+    ...args,
+  ];
+  const child = spawn(BIN, fullArgs, {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const daemon = {
+    child, dir, moduleDir: modules, socketPath, port, output: '',
+    exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+    request: (method, urlPath, body, options) => udsRequest(socketPath, method, urlPath, body, options),
+    kiosk: (method, urlPath, body, options) => tcpRequest(port, method, urlPath, body, options),
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return daemon.exited;
+    },
+  };
+  child.stdout.on('data', (d) => { daemon.output += d; });
+  child.stderr.on('data', (d) => { daemon.output += d; });
+  if (waitReady) await waitUntilReady(daemon, transport);
+  return daemon;
+}
+
+async function waitUntilReady(daemon, transport, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (daemon.child.exitCode !== null) {
+      throw new Error(`cryftee exited with ${daemon.child.exitCode} before it was ready:\n${daemon.output}`);
+    }
+    try {
+      const res = transport === 'uds'
+        ? await daemon.request('GET', '/v1/staking/status')
+        : await daemon.kiosk('GET', '/v1/staking/status', undefined, { tls: true, rejectUnauthorized: false });
+      if (res.status === 200) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`cryftee was not ready within ${timeoutMs} ms:\n${daemon.output}`);
+}
+
+function collect(req, body, resolve, reject) {
+  req.on('response', (res) => {
+    let data = '';
+    res.setEncoding('utf8');
+    res.on('data', (c) => { data += c; });
+    res.on('end', () => {
+      let json;
+      try { json = JSON.parse(data); } catch { json = undefined; }
+      resolve({ status: res.statusCode, headers: res.headers, text: data, json });
+    });
+  });
+  req.on('error', reject);
+  if (body !== undefined) req.write(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+  req.end();
+}
+
+export function udsRequest(socketPath, method, urlPath, body, { headers = {}, agent } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, method, path: urlPath, agent,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } });
+    collect(req, body, resolve, reject);
+  });
+}
+
+export function tcpRequest(port, method, urlPath, body, { headers = {}, tls = false, agent, ...tlsOptions } = {}) {
+  return new Promise((resolve, reject) => {
+    const lib = tls ? https : http;
+    const req = lib.request({ host: '127.0.0.1', port, method, path: urlPath, agent, ...tlsOptions,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } });
+    collect(req, body, resolve, reject);
+  });
+}
