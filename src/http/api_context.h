@@ -1,0 +1,27 @@
+#pragma once
+// What the API handlers may use. The daemon owns each of these and outlives every request.
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "config/config.h"
+#include "runtime/registry.h"
+
+namespace cryftee {
+class Attestor;           // attest/attestor.h
+class ConnectionTracker;  // http/connection_tracker.h
+}
+
+namespace cryftee::http {
+
+struct ApiContext {
+  const Config& config;
+  RegistryHolder& registry;
+  // Builds, verifies and swaps in a new registry; throws cryftee::Error and keeps the old one on failure.
+  std::function<std::shared_ptr<const Registry>()> reload;
+  Attestor& attestor;
+  ConnectionTracker& connection;
+  std::chrono::system_clock::time_point started_at;
+};
+
+}  // namespace cryftee::http

@@ -1,0 +1,107 @@
+#include "http/router.h"
+
+#include "util/error.h"
+
+#include <gtest/gtest.h>
+
+namespace cryftee::http {
+namespace {
+
+Request make(std::string method, std::string path, PeerTransport transport = PeerTransport::Unix,
+             bool loopback = true) {
+  Request r;
+  r.method = std::move(method);
+  r.target = path;
+  r.path = std::move(path);
+  r.peer.transport = transport;
+  r.peer.loopback = loopback;
+  return r;
+}
+
+Router make_router(const std::string* token, bool loopback_admin = true) {
+  Router router(AccessPolicy{token, loopback_admin});
+  router.add("GET", "/v1/staking/status", Access::ReadOnly, [](const Request&) { return Response::json({{"ok", true}}); });
+  router.add("POST", "/v1/staking/bls/sign", Access::Staking, [](const Request&) { return Response::json({{"signed", true}}); });
+  router.add("POST", "/v1/admin/reload-modules", Access::Admin, [](const Request&) { return Response::json({{"reloaded", true}}); });
+  router.add("GET", "/v1/throws", Access::ReadOnly, [](const Request&) -> Response { throw cryftee::not_found("no such key", "key_not_found"); });
+  return router;
+}
+
+TEST(Router, UnknownRouteIsA404JsonError) {
+  auto router = make_router(nullptr);
+  auto res = router.handle(make("GET", "/v1/nope"));
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "route_not_found");
+}
+
+TEST(Router, WrongMethodIs405) {
+  auto router = make_router(nullptr);
+  EXPECT_EQ(router.handle(make("DELETE", "/v1/staking/status")).status, 405);
+}
+
+TEST(Router, HandlerErrorsBecomeTheJsonErrorShape) {
+  auto router = make_router(nullptr);
+  auto res = router.handle(make("GET", "/v1/throws"));
+  EXPECT_EQ(res.status, 404);
+  auto body = nlohmann::json::parse(res.body);
+  EXPECT_EQ(body["error"], "key_not_found");
+  EXPECT_EQ(body["message"], "no such key");
+}
+
+TEST(Router, KioskListenerNeverServesStakingRoutes) {
+  const std::string token = "secret-token";
+  auto router = make_router(&token);
+  auto req = make("POST", "/v1/staking/bls/sign", PeerTransport::Tcp, true);
+  req.listener = ListenerKind::Kiosk;
+  req.headers["authorization"] = "Bearer secret-token";
+  EXPECT_EQ(router.handle(req).status, 403);
+}
+
+TEST(Router, AdminNeedsTokenFromANonLocalPeer) {
+  const std::string token = "secret-token";
+  auto router = make_router(&token);
+  auto req = make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, false);
+  EXPECT_EQ(router.handle(req).status, 401);
+  req.headers["authorization"] = "Bearer wrong";
+  EXPECT_EQ(router.handle(req).status, 403);
+  req.headers["authorization"] = "Bearer secret-token";
+  EXPECT_EQ(router.handle(req).status, 200);
+}
+
+TEST(Router, LoopbackAdminNeedsSameOrigin) {
+  auto router = make_router(nullptr);
+  auto req = make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, true);
+  req.headers["host"] = "127.0.0.1:8323";
+  EXPECT_EQ(router.handle(req).status, 200);
+  req.headers["origin"] = "http://127.0.0.1:8323";
+  EXPECT_EQ(router.handle(req).status, 200);
+  req.headers["origin"] = "http://evil.example";
+  EXPECT_EQ(router.handle(req).status, 403);
+}
+
+TEST(Router, LoopbackAdminCanBeSwitchedOff) {
+  auto router = make_router(nullptr, false);
+  EXPECT_EQ(router.handle(make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, true)).status, 401);
+}
+
+TEST(Router, StakingOverTcpNeedsCertificateOrToken) {
+  const std::string token = "secret-token";
+  auto router = make_router(&token, false);
+  auto req = make("POST", "/v1/staking/bls/sign", PeerTransport::Tls, false);
+  EXPECT_EQ(router.handle(req).status, 401);
+  req.peer.client_cert_verified = true;
+  EXPECT_EQ(router.handle(req).status, 200);
+}
+
+TEST(ParseTarget, SplitsAndDecodesTheQuery) {
+  std::string path;
+  std::map<std::string, std::string> query;
+  parse_target("/v1/runtime/attestation?nonce=a%2Bb&x=1+2&flag", path, query);
+  EXPECT_EQ(path, "/v1/runtime/attestation");
+  EXPECT_EQ(query["nonce"], "a+b");
+  EXPECT_EQ(query["x"], "1 2");
+  EXPECT_EQ(query.count("flag"), 1u);
+}
+
+}  // namespace
+}  // namespace cryftee::http
