@@ -62,7 +62,8 @@ struct Config {
   std::vector<uid_t> allowed_peer_uids;  // empty: any peer that can open the socket
 
   Limits limits;
-  unsigned io_threads = 0;  // 0: one per core
+  unsigned io_threads = 0;      // 0: one per core
+  unsigned engine_workers = 0;  // module instances that run calls in parallel; 0: one per core
 
   // Logging
   std::string log_level = defaults::kLogLevel;
