@@ -113,7 +113,9 @@ std::uint64_t read_positive(const nlohmann::json& limits, const char* name, std:
                             std::uint64_t maximum) {
   const nlohmann::json* value = member(limits, name);
   if (!value) return fallback;
-  if (!value->is_number_unsigned() || value->get<std::uint64_t>() == 0 || value->get<std::uint64_t>() > maximum) {
+  // Parsed JSON holds positive integers as unsigned, values built in code as signed: accept both.
+  const bool positive = value->is_number_unsigned() || (value->is_number_integer() && value->get<std::int64_t>() > 0);
+  if (!positive || value->get<std::uint64_t>() == 0 || value->get<std::uint64_t>() > maximum) {
     reject(std::string("\"limits.") + name + "\" must be a whole number from 1 to " + std::to_string(maximum));
   }
   return value->get<std::uint64_t>();

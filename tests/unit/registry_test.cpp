@@ -1,0 +1,261 @@
+// build_registry end to end on real files: hashes, signatures, trust, versions, module.json, gui,
+// defaults and the development switch.
+#include <gtest/gtest.h>
+
+#include "module_fixture.h"
+#include "runtime/loader.h"
+#include "storage/semver.h"
+#include "util/error.h"
+#include "version.h"
+
+namespace cryftee {
+namespace {
+
+class RegistryBuild : public ::testing::Test {
+ protected:
+  Config config() const {
+    Config c;
+    c.module_dir = fx.root;
+    c.trust_config = fx.trust_path();
+    return c;
+  }
+  std::shared_ptr<const Registry> build(const EngineCheck& engine = {}) const { return build_registry(config(), 7, engine); }
+
+  testing::ModuleFixture fx;
+};
+
+TEST_F(RegistryBuild, SignedModulesLoad) {
+  fx.write_manifest({fx.sign(fx.add_module("a")), fx.sign(fx.add_module("b"))});
+  const auto registry = build();
+  EXPECT_EQ(registry->epoch, 7u);
+  EXPECT_EQ(registry->manifest_hash.rfind("sha256:", 0), 0u);
+  EXPECT_EQ(registry->trust_hash.rfind("sha256:", 0), 0u);
+  ASSERT_EQ(registry->modules.size(), 2u);
+  for (const auto& record : registry->modules) {
+    EXPECT_TRUE(record.status.loaded) << record.status.reason;
+    EXPECT_TRUE(record.status.trusted);
+    EXPECT_TRUE(record.status.compatible);
+    EXPECT_EQ(record.status.failure, ModuleFailure::None);
+    EXPECT_TRUE(record.status.reason.empty());
+    ASSERT_NE(record.wasm, nullptr);
+    EXPECT_EQ(record.computed_hash, record.entry.hash);
+  }
+  EXPECT_EQ(registry->find("b"), &registry->modules[1]);
+  EXPECT_EQ(registry->find("c"), nullptr);
+}
+
+TEST_F(RegistryBuild, TamperedFileIsRefusedOthersStillLoad) {
+  fx.write_manifest({fx.sign(fx.add_module("a")), fx.sign(fx.add_module("b"))});
+  testing::ModuleFixture::write(fx.root / "a" / "a.wasm", "evil bytes");
+  const auto registry = build();
+  const ModuleRecord& a = *registry->find("a");
+  EXPECT_FALSE(a.status.loaded);
+  EXPECT_FALSE(a.status.trusted);
+  EXPECT_EQ(a.status.failure, ModuleFailure::HashMismatch);
+  EXPECT_NE(a.status.reason.find("changed or replaced"), std::string::npos);
+  EXPECT_EQ(a.wasm, nullptr);
+  EXPECT_TRUE(registry->find("b")->status.loaded);
+}
+
+TEST_F(RegistryBuild, TamperedEntryFieldIsRefused) {
+  nlohmann::json entry = fx.sign(fx.add_module("a"));
+  entry["capabilities"] = {"bls_sign", "tls_sign"};
+  fx.write_manifest({entry});
+  const ModuleRecord a = build()->modules[0];
+  EXPECT_FALSE(a.status.loaded);
+  EXPECT_EQ(a.status.failure, ModuleFailure::SignatureInvalid);
+}
+
+TEST_F(RegistryBuild, UnknownPublisherWrongKeyAndMalformedSignature) {
+  nlohmann::json stranger = fx.add_module("stranger");
+  stranger["publisherId"] = "someone-else";
+  nlohmann::json wrong_key = fx.add_module("wrong_key");
+  const Ed25519KeyPair other = ed25519_generate();
+  wrong_key["signature"] = sign_entry(wrong_key, other.seed);
+  nlohmann::json malformed = fx.add_module("malformed");
+  malformed["signature"] = "***";
+  fx.write_manifest({fx.sign(stranger), wrong_key, malformed});
+  const auto registry = build();
+  EXPECT_EQ(registry->find("stranger")->status.failure, ModuleFailure::UnknownPublisher);
+  EXPECT_NE(registry->find("stranger")->status.reason.find("someone-else"), std::string::npos);
+  EXPECT_EQ(registry->find("wrong_key")->status.failure, ModuleFailure::SignatureInvalid);
+  EXPECT_EQ(registry->find("malformed")->status.failure, ModuleFailure::SignatureMalformed);
+  for (const auto& record : registry->modules) EXPECT_FALSE(record.status.loaded);
+}
+
+TEST_F(RegistryBuild, TooNewIsIncompatibleWithReason) {
+  nlohmann::json entry = fx.add_module("future");
+  entry["minCryfteeVersion"] = "99.0.0";
+  fx.write_manifest({fx.sign(entry)});
+  const ModuleRecord record = build()->modules[0];
+  EXPECT_TRUE(record.status.trusted);
+  EXPECT_FALSE(record.status.compatible);
+  EXPECT_FALSE(record.status.loaded);
+  EXPECT_EQ(record.status.failure, ModuleFailure::Incompatible);
+  EXPECT_EQ(record.status.reason, std::string("needs cryftee >= 99.0.0, this is ") + kCryfteeVersion);
+}
+
+TEST_F(RegistryBuild, RuntimeVersionLoadsTheSeedManifestVersion) {
+  const auto running = parse_semver(kCryfteeVersion);
+  ASSERT_TRUE(running);
+  EXPECT_TRUE(compare_semver(*running, *parse_semver("0.4.0")) >= 0);
+}
+
+TEST_F(RegistryBuild, ModuleJsonMustAgree) {
+  nlohmann::json renamed = fx.add_module("renamed");
+  testing::ModuleFixture::write(fx.root / "renamed" / "module.json", R"({"id": "impostor", "version": "1.0.0"})");
+  nlohmann::json other_version = fx.add_module("other_version");
+  testing::ModuleFixture::write(fx.root / "other_version" / "module.json", R"({"id": "other_version", "version": "2.0.0"})");
+  nlohmann::json missing = fx.add_module("missing");
+  std::filesystem::remove(fx.root / "missing" / "module.json");
+  fx.write_manifest({fx.sign(renamed), fx.sign(other_version), fx.sign(missing)});
+  const auto registry = build();
+  for (const auto& record : registry->modules) {
+    EXPECT_FALSE(record.status.loaded) << record.entry.id;
+    EXPECT_TRUE(record.status.trusted) << record.entry.id;
+    EXPECT_EQ(record.status.failure, ModuleFailure::ModuleJsonMismatch) << record.entry.id;
+  }
+  EXPECT_NE(registry->find("renamed")->status.reason.find("impostor"), std::string::npos);
+  EXPECT_NE(registry->find("other_version")->status.reason.find("2.0.0"), std::string::npos);
+}
+
+TEST_F(RegistryBuild, MalformedAndDuplicateEntriesAreListedNotFatal) {
+  nlohmann::json traversal = fx.add_module("escape");
+  traversal["dir"] = "../outside";
+  nlohmann::json dup = fx.sign(fx.add_module("dup"));
+  fx.write_manifest({fx.sign(traversal), dup, dup, fx.sign(fx.add_module("fine"))});
+  const auto registry = build();
+  ASSERT_EQ(registry->modules.size(), 4u);
+  EXPECT_EQ(registry->modules[0].status.failure, ModuleFailure::MalformedEntry);
+  EXPECT_NE(registry->modules[0].status.reason.find(".."), std::string::npos);
+  EXPECT_EQ(registry->modules[1].status.failure, ModuleFailure::MalformedEntry);
+  EXPECT_EQ(registry->modules[2].status.failure, ModuleFailure::MalformedEntry);
+  EXPECT_TRUE(registry->modules[3].status.loaded);
+}
+
+TEST_F(RegistryBuild, BinarySizeLimitAndMissingFile) {
+  nlohmann::json big = fx.add_module("big", "1.0.0", std::string(2000, 'x'));
+  big["limits"] = {{"maxBinaryBytes", 1000}};
+  nlohmann::json gone = fx.add_module("gone");
+  std::filesystem::remove(fx.root / "gone" / "gone.wasm");
+  fx.write_manifest({fx.sign(big), fx.sign(gone)});
+  const auto registry = build();
+  EXPECT_EQ(registry->find("big")->status.failure, ModuleFailure::TooLarge);
+  EXPECT_EQ(registry->find("gone")->status.failure, ModuleFailure::FileMissing);
+}
+
+TEST_F(RegistryBuild, SymlinkOutOfTheModuleDirIsRefused) {
+  nlohmann::json entry = fx.add_module("linked");
+  const auto outside = fx.root.parent_path() / (fx.root.filename().string() + "-outside.wasm");
+  testing::ModuleFixture::write(outside, "module bytes of linked");
+  std::filesystem::remove(fx.root / "linked" / "linked.wasm");
+  std::filesystem::create_symlink(outside, fx.root / "linked" / "linked.wasm");
+  fx.write_manifest({fx.sign(entry)});
+  const ModuleRecord record = build()->modules[0];
+  std::filesystem::remove(outside);
+  EXPECT_EQ(record.status.failure, ModuleFailure::OutsideModuleDir);
+}
+
+TEST_F(RegistryBuild, DefaultsResolveAndConflictsFailClosed) {
+  nlohmann::json a = fx.add_module("a");
+  a["defaultFor"] = {{"bls", true}, {"tls", true}};
+  nlohmann::json b = fx.add_module("b");
+  b["defaultFor"] = {{"bls", true}};
+  nlohmann::json c = fx.add_module("c");
+  c["defaultFor"] = {{"tls", false}};
+  fx.write_manifest({fx.sign(a), fx.sign(b), fx.sign(c)});
+  const auto registry = build();
+  EXPECT_EQ(registry->default_for("bls"), nullptr);
+  ASSERT_EQ(registry->problems.size(), 1u);
+  EXPECT_NE(registry->problems[0].find("\"bls\""), std::string::npos);
+  ASSERT_NE(registry->default_for("tls"), nullptr);
+  EXPECT_EQ(registry->default_for("tls")->entry.id, "a");
+}
+
+TEST_F(RegistryBuild, RefusedModulesDoNotClaimDefaults) {
+  nlohmann::json a = fx.add_module("a");
+  a["defaultFor"] = {{"bls", true}};
+  nlohmann::json b = fx.add_module("b");
+  b["defaultFor"] = {{"bls", true}};
+  fx.write_manifest({fx.sign(a), b});  // b is unsigned
+  const auto registry = build();
+  EXPECT_TRUE(registry->problems.empty());
+  ASSERT_NE(registry->default_for("bls"), nullptr);
+  EXPECT_EQ(registry->default_for("bls")->entry.id, "a");
+}
+
+TEST_F(RegistryBuild, DevelopmentSwitchLoadsUnverifiedButSaysSo) {
+  fx.write_manifest({fx.sign(fx.add_module("a")), fx.add_module("unsigned")});
+  testing::ModuleFixture::write(fx.root / "a" / "a.wasm", "changed");
+  Config c = config();
+  c.allow_unverified_modules = true;
+  const auto registry = build_registry(c, 1);
+  for (const auto& record : registry->modules) {
+    EXPECT_TRUE(record.status.loaded) << record.entry.id;
+    EXPECT_FALSE(record.status.trusted);
+    EXPECT_TRUE(record.status.unverified);
+    EXPECT_NE(record.status.reason.find("WITHOUT verification"), std::string::npos);
+    EXPECT_NE(record.wasm, nullptr);
+  }
+  // The switch never overrides checks other than hash and signature.
+  nlohmann::json future = fx.add_module("future");
+  future["minCryfteeVersion"] = "99.0.0";
+  fx.write_manifest({future});
+  EXPECT_FALSE(build_registry(c, 2)->modules[0].status.loaded);
+}
+
+TEST_F(RegistryBuild, EngineRefusalIsRecorded) {
+  fx.write_manifest({fx.sign(fx.add_module("a")), fx.sign(fx.add_module("b"))});
+  int calls = 0;
+  const auto registry = build([&](const ModuleRecord& record) -> std::optional<std::string> {
+    ++calls;
+    EXPECT_NE(record.wasm, nullptr);
+    if (record.entry.id == "a") return "imports \"cryftee.evil\", which is not granted";
+    return std::nullopt;
+  });
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(registry->find("a")->status.failure, ModuleFailure::EngineRefused);
+  EXPECT_FALSE(registry->find("a")->status.loaded);
+  EXPECT_EQ(registry->find("a")->wasm, nullptr);
+  EXPECT_TRUE(registry->find("b")->status.loaded);
+}
+
+TEST_F(RegistryBuild, GuiIsVerifiedOnlyWhenEveryFileMatches) {
+  nlohmann::json entry = fx.add_module("g");
+  testing::ModuleFixture::write(fx.root / "g" / "gui" / "index.html", "<p>hi</p>");
+  testing::ModuleFixture::write(fx.root / "g" / "gui" / "js" / "app.js", "1");
+  entry["gui"] = {{"entry", "index.html"},
+                  {"files", {{"index.html", sha256_tagged(as_bytes("<p>hi</p>"))}, {"js/app.js", sha256_tagged(as_bytes("1"))}}}};
+  fx.write_manifest({fx.sign(entry)});
+  const ModuleRecord good = build()->modules[0];
+  EXPECT_TRUE(good.gui_verified) << good.gui_reason;
+  EXPECT_EQ(good.gui_files, (std::vector<std::string>{"index.html", "js/app.js"}));
+  EXPECT_EQ(good.module_path, (fx.root / "g").string());
+
+  testing::ModuleFixture::write(fx.root / "g" / "gui" / "js" / "app.js", "2");
+  const ModuleRecord changed = build()->modules[0];
+  EXPECT_TRUE(changed.status.loaded);
+  EXPECT_FALSE(changed.gui_verified);
+  EXPECT_NE(changed.gui_reason.find("js/app.js"), std::string::npos);
+
+  testing::ModuleFixture::write(fx.root / "g" / "gui" / "js" / "app.js", "1");
+  testing::ModuleFixture::write(fx.root / "g" / "gui" / "extra.js", "x");
+  const ModuleRecord extra = build()->modules[0];
+  EXPECT_FALSE(extra.gui_verified);
+  EXPECT_NE(extra.gui_reason.find("extra.js"), std::string::npos);
+}
+
+TEST_F(RegistryBuild, WholeRegistryProblemsThrow) {
+  EXPECT_THROW(build(), Error);  // no manifest yet
+  fx.write_manifest({fx.sign(fx.add_module("a"))});
+  testing::ModuleFixture::write(fx.trust_path(), "[[publishers]\n");
+  EXPECT_THROW(build(), Error);
+  Config no_trust = config();
+  no_trust.trust_config.reset();
+  const auto registry = build_registry(no_trust, 1);
+  EXPECT_EQ(registry->modules[0].status.failure, ModuleFailure::UnknownPublisher);
+  EXPECT_NE(registry->modules[0].status.reason.find("no trust file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cryftee
