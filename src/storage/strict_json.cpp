@@ -48,6 +48,9 @@ nlohmann::json parse_strict_json(std::string_view text, const std::string& what,
   } catch (const nlohmann::json::parse_error& error) {
     throw Error(400, error_code,
                 what + " is not valid JSON (at byte " + std::to_string(error.byte) + "); fix the syntax and retry");
+  } catch (const nlohmann::json::exception&) {
+    // e.g. out_of_range for a number too large for a double
+    throw Error(400, error_code, what + " holds a value JSON parsing cannot represent (a number out of range?)");
   }
 }
 

@@ -141,7 +141,7 @@ TEST(Manifest, OneBadEntryDoesNotHideTheOthers) {
 TEST(Manifest, WholeDocumentProblemsThrow) {
   for (const char* bad : {"", "not json", "[]", "{}", R"({"modules": {}})", R"({"version": 1, "modules": []})",
                           R"({"modules": [], "extra": 1})", R"({"modules": [], "modules": []})",
-                          R"({"modules": [{"id": "a", "id": "b"}]})"}) {
+                          R"({"modules": [{"id": "a", "id": "b"}]})", R"({"modules": [1e999]})"}) {
     try {
       parse_manifest(bad);
       FAIL() << "accepted " << bad;
