@@ -128,6 +128,10 @@ int verify(const fs::path& manifest_path, const fs::path& trust, const std::opti
     const std::string name = record.entry.id.empty() ? "(entry without id)" : record.entry.id;
     if (record.status.loaded) {
       std::cout << "ok       " << name << " " << record.entry.version << " " << record.computed_hash << "\n";
+      if (record.entry.gui && !record.gui_verified) {
+        all_good = false;
+        std::cout << "REFUSED  " << name << " gui: " << record.gui_reason << "\n";
+      }
       continue;
     }
     all_good = false;

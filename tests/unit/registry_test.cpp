@@ -4,6 +4,7 @@
 
 #include "module_fixture.h"
 #include "runtime/loader.h"
+#include "storage/manifest_signer.h"
 #include "storage/semver.h"
 #include "util/error.h"
 #include "version.h"
@@ -255,6 +256,42 @@ TEST_F(RegistryBuild, WholeRegistryProblemsThrow) {
   const auto registry = build_registry(no_trust, 1);
   EXPECT_EQ(registry->modules[0].status.failure, ModuleFailure::UnknownPublisher);
   EXPECT_NE(registry->modules[0].status.reason.find("no trust file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cryftee
+
+namespace cryftee {
+namespace {
+
+// `cryftee module sign` is sign_manifest; what it produces must load.
+TEST_F(RegistryBuild, SignManifestProducesALoadableManifest) {
+  nlohmann::json a = fx.add_module("a");
+  a.erase("hash");
+  a.erase("publisherId");
+  a["gui"] = {{"entry", "index.html"}};
+  testing::ModuleFixture::write(fx.root / "a" / "gui" / "index.html", "<p>a</p>");
+  nlohmann::json b = fx.add_module("b");
+  nlohmann::json manifest = {{"version", "1"}, {"modules", nlohmann::json(std::vector<nlohmann::json>{a, b})}};
+
+  const auto only_b = sign_manifest(manifest, fx.root, fx.publisher_id, fx.publisher.seed, "b");
+  ASSERT_EQ(only_b.size(), 1u);
+  EXPECT_FALSE(manifest["modules"][0].contains("signature"));
+  EXPECT_THROW(sign_manifest(manifest, fx.root, fx.publisher_id, fx.publisher.seed, "nope"), Error);
+  EXPECT_THROW(sign_manifest(manifest, fx.root, "bad id!", fx.publisher.seed, std::nullopt), Error);
+
+  const auto all = sign_manifest(manifest, fx.root, fx.publisher_id, fx.publisher.seed, std::nullopt);
+  ASSERT_EQ(all.size(), 2u);
+  fx.write_manifest({manifest["modules"][0], manifest["modules"][1]});
+  const auto registry = build();
+  for (const auto& record : registry->modules) EXPECT_TRUE(record.status.loaded) << record.status.reason;
+  EXPECT_TRUE(registry->find("a")->gui_verified) << registry->find("a")->gui_reason;
+
+  // A missing module file is refused before anything is signed.
+  std::filesystem::remove(fx.root / "b" / "b.wasm");
+  const nlohmann::json before = manifest;
+  EXPECT_THROW(sign_manifest(manifest, fx.root, fx.publisher_id, fx.publisher.seed, std::nullopt), Error);
+  EXPECT_EQ(manifest, before);
 }
 
 }  // namespace

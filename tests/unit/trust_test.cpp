@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "crypto/ed25519.h"
 #include "storage/trust.h"
 #include "util/encoding.h"
@@ -64,6 +67,23 @@ TEST(TrustFile, FormatRoundTrips) {
   ASSERT_EQ(store.publishers.size(), 1u);
   EXPECT_EQ(store.publishers[0].id, "cryftee-dev");
   EXPECT_EQ(store.publishers[0].public_key, pair.public_key);
+}
+
+}  // namespace
+}  // namespace cryftee
+
+namespace cryftee {
+namespace {
+
+// The shipped example must stay a valid trust file whose placeholder key trusts nobody.
+TEST(TrustFile, ExampleFileParsesAndFailsClosed) {
+  std::ifstream in(std::string(CRYFTEE_SOURCE_DIR) + "/config/trust.example.toml");
+  ASSERT_TRUE(in);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const TrustStore store = parse_trust_file(text);
+  ASSERT_EQ(store.publishers.size(), 1u);
+  ASSERT_TRUE(store.publishers[0].problem);
+  EXPECT_NE(store.publishers[0].problem->find("publicKey"), std::string::npos);
 }
 
 }  // namespace
