@@ -90,7 +90,8 @@ class ModuleChecker {
       return finish(std::move(record), findings);
     }
     const fs::path module_path = config_.module_dir / entry.dir;
-    record.module_path = module_path.string();
+    // Absolute, so whoever serves gui/ later does not depend on the working directory.
+    record.module_path = fs::absolute(module_path).lexically_normal().string();
     const auto bytes = check_file(record, module_path / entry.file, findings);
     check_module_json(entry, module_path, findings);
     check_hash(record, findings);

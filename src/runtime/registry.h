@@ -54,7 +54,7 @@ struct ModuleRecord {
   std::string computed_hash;  // "sha256:<hex>" of the file as read; empty when unreadable
   ModuleStatus status;
   std::shared_ptr<const Bytes> wasm;  // set only when status.loaded
-  std::string module_path;            // <module dir>/<entry.dir>, where module.json and gui/ live
+  std::string module_path;            // absolute <module dir>/<entry.dir>, where module.json and gui/ live
   // The kiosk serves <module_path>/gui/ only when gui_verified: the module is loaded and the folder
   // holds exactly the files entry.gui lists, with the listed hashes. gui_files are then those paths
   // (relative to gui/); otherwise gui_reason says why not (empty when the entry has no gui).
