@@ -10,13 +10,14 @@
 // - TLS: ECDSA P-256 private key (PKCS#8 PEM when imported); public key 65-byte uncompressed SEC1 point;
 //   self-signed X.509 staking certificate (PEM, DER); node ID "NodeID-" + CB58(RIPEMD-160(SHA-256(DER)));
 //   signatures are ASN.1 DER over a 32-byte digest.
-// - Handles: "bls-" or "tls-" + 32 lower-case hex characters of SHA-256 over the public key (the 48-byte
-//   BLS key, the 65-byte TLS point). They are derived from public data only, reveal nothing secret, and the
-//   same key always gets the same handle, so importing a key twice gives back the key already held.
+// - Handles: "bls-" or "tls-" + the first 16 bytes of SHA-256 over the public key (the 48-byte BLS key,
+//   the 65-byte TLS point) as 32 lower-case hex characters. They are derived from public data only,
+//   reveal nothing secret, and the same key always gets the same handle, so importing a key twice gives
+//   back the key already held.
 //
-// Errors (cryftee::Error): unknown handle or public key 404 key_not_found; malformed input 400 (sizes,
-// encodings, out-of-range secrets, mismatched certificate); key of an unsupported type 422; too many
-// keys held 409 key_limit_reached; a backend that cannot be reached 503.
+// Errors (cryftee::Error): unknown handle 404 key_not_found (the find methods answer nullopt instead);
+// malformed input 400 (sizes, encodings, out-of-range secrets, mismatched certificate); key of an
+// unsupported type 422; too many keys held 409 key_limit_reached; a backend that cannot be reached 503.
 //
 // Every method is safe to call from many threads at once; signing calls run in parallel.
 #include <optional>
