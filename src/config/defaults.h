@@ -23,4 +23,13 @@ inline constexpr std::chrono::milliseconds kRequestTimeout{10'000};
 inline constexpr std::chrono::milliseconds kIdleTimeout{60'000};
 inline constexpr std::chrono::milliseconds kShutdownDrain{5'000};
 
+// Web3Signer client (custody/web3signer_client.h) and its health checker.
+inline constexpr std::chrono::milliseconds kWeb3SignerConnectTimeout{2'000};
+inline constexpr std::chrono::milliseconds kWeb3SignerRequestTimeout{5'000};
+inline constexpr unsigned kWeb3SignerMaxAttempts = 3;
+inline constexpr std::chrono::milliseconds kWeb3SignerRetryBackoff{100};
+inline constexpr std::chrono::milliseconds kWeb3SignerHealthInterval{5'000};
+inline constexpr std::size_t kWeb3SignerMaxResponseBytes = 4 << 20;  // 4 MiB
+inline constexpr std::size_t kWeb3SignerIdleHandles = 8;  // pooled keep-alive connections kept when idle
+
 }  // namespace cryftee::defaults
