@@ -94,6 +94,9 @@ async function importOne(keystoreText, password) {
   } catch {
     return { status: 'error', message: 'keystore is not valid JSON' };
   }
+  // Like Web3Signer, a keystore naming a key already held is a duplicate before any decryption.
+  const declared = typeof keystore?.pubkey === 'string' ? keystore.pubkey.toLowerCase().replace(/^(0x)?/, '0x') : undefined;
+  if (declared && keys.has(declared)) return { status: 'duplicate' };
   let secret;
   try {
     secret = await decryptKeystore(keystore, password);
@@ -108,7 +111,7 @@ async function importOne(keystoreText, password) {
     secret.fill(0);
     return { status: 'error', message: 'keystore secret is not a valid BLS12-381 secret key' };
   }
-  if (typeof keystore.pubkey === 'string' && keystore.pubkey.toLowerCase().replace(/^(0x)?/, '0x') !== pubkey) {
+  if (declared && declared !== pubkey) {
     secret.fill(0);
     return { status: 'error', message: 'keystore pubkey does not match its secret' };
   }
