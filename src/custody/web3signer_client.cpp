@@ -102,7 +102,7 @@ struct Web3SignerClient::Impl {
 
   explicit Impl(Web3SignerSettings given)
       : settings(std::move(given)),
-        pool(HttpTlsSettings{settings.ca_file, settings.client_cert, settings.client_key},
+        pool(HttpCredentials{settings.ca_file, settings.client_cert, settings.client_key, settings.auth_token},
              defaults::kWeb3SignerIdleHandles, defaults::kWeb3SignerMaxResponseBytes) {
     if (settings.urls.empty()) {
       throw misconfigured("Web3Signer is enabled but no Web3Signer URL is configured; set the Web3Signer URL");
@@ -116,12 +116,14 @@ struct Web3SignerClient::Impl {
     }
     if (settings.max_attempts == 0) settings.max_attempts = 1;
   }
+  ~Impl() {
+    if (settings.auth_token) secure_zero(*settings.auth_token);
+  }
 
   HttpRequest request_for(std::size_t index, const char* method, const std::string& path) const {
     HttpRequest request;
     request.method = method;
     request.url = urls[index] + path;
-    request.bearer_token = settings.auth_token;
     request.connect_timeout = settings.connect_timeout;
     request.timeout = settings.request_timeout;
     return request;

@@ -51,12 +51,13 @@ void global_init_once() {
 
 }  // namespace
 
-CurlPool::CurlPool(HttpTlsSettings tls, std::size_t max_idle_handles, std::size_t max_response_bytes)
-    : tls_(std::move(tls)), max_idle_handles_(max_idle_handles), max_response_bytes_(max_response_bytes) {
+CurlPool::CurlPool(HttpCredentials credentials, std::size_t max_idle_handles, std::size_t max_response_bytes)
+    : credentials_(std::move(credentials)), max_idle_handles_(max_idle_handles), max_response_bytes_(max_response_bytes) {
   global_init_once();
 }
 
 CurlPool::~CurlPool() {
+  if (credentials_.bearer_token) secure_zero(*credentials_.bearer_token);
   for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
 }
 
@@ -98,8 +99,8 @@ HttpResult CurlPool::perform(const HttpRequest& request) {
   headers.add("Expect:");  // no 100-continue round trip for larger bodies
   const bool has_body = !request.body.empty() || std::strcmp(request.method, "GET") != 0;
   if (has_body) headers.add("Content-Type: application/json");
-  if (request.bearer_token) {
-    std::string header = "Authorization: Bearer " + *request.bearer_token;
+  if (credentials_.bearer_token) {
+    std::string header = "Authorization: Bearer " + *credentials_.bearer_token;
     headers.add(header);
     secure_zero(header);
   }
@@ -115,9 +116,9 @@ HttpResult CurlPool::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  if (tls_.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, tls_.ca_file->c_str());
-  if (tls_.client_cert) curl_easy_setopt(curl, CURLOPT_SSLCERT, tls_.client_cert->c_str());
-  if (tls_.client_key) curl_easy_setopt(curl, CURLOPT_SSLKEY, tls_.client_key->c_str());
+  if (credentials_.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, credentials_.ca_file->c_str());
+  if (credentials_.client_cert) curl_easy_setopt(curl, CURLOPT_SSLCERT, credentials_.client_cert->c_str());
+  if (credentials_.client_key) curl_easy_setopt(curl, CURLOPT_SSLKEY, credentials_.client_key->c_str());
   if (std::strcmp(request.method, "GET") == 0) {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {

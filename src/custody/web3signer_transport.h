@@ -11,17 +11,18 @@
 
 namespace cryftee {
 
-struct HttpTlsSettings {
+// How every request of a pool proves who it talks to and who it is.
+struct HttpCredentials {
   std::optional<std::filesystem::path> ca_file;
   std::optional<std::filesystem::path> client_cert;
   std::optional<std::filesystem::path> client_key;
+  std::optional<std::string> bearer_token;  // a secret; zeroed when the pool goes
 };
 
 struct HttpRequest {
   const char* method = "GET";
   std::string url;
   std::string body;                  // sent when non-empty (or when the method is POST/DELETE)
-  std::optional<std::string> bearer_token;  // a secret; zeroed in curl's copy after the exchange
   std::chrono::milliseconds connect_timeout{};
   std::chrono::milliseconds timeout{};
 };
@@ -38,7 +39,7 @@ struct HttpResult {
 
 class CurlPool {
  public:
-  CurlPool(HttpTlsSettings tls, std::size_t max_idle_handles, std::size_t max_response_bytes);
+  CurlPool(HttpCredentials credentials, std::size_t max_idle_handles, std::size_t max_response_bytes);
   ~CurlPool();
   CurlPool(const CurlPool&) = delete;
   CurlPool& operator=(const CurlPool&) = delete;
@@ -50,7 +51,7 @@ class CurlPool {
   void* acquire();
   void release(void* handle);
 
-  HttpTlsSettings tls_;
+  HttpCredentials credentials_;
   std::size_t max_idle_handles_;
   std::size_t max_response_bytes_;
   std::mutex mutex_;  // guards idle_ only, held for a push or a pop

@@ -88,7 +88,7 @@ class StandIn {
   pid_t pid_ = 0;
   int port_ = 0;
   int control_port_ = 0;
-  CurlPool pool_{HttpTlsSettings{}, 1, 1 << 20};
+  CurlPool pool_{HttpCredentials{}, 1, 1 << 20};
 };
 
 struct BlsKey {
@@ -285,6 +285,24 @@ TEST(Web3SignerClient, DeleteReportsDeletedNotActiveAndNotFound) {
   EXPECT_TRUE(client.public_keys().empty());
   EXPECT_EQ(client.delete_keystores({hex_encode(key.public_key)}).statuses.at(0).status, "not_active");
   EXPECT_EQ(error_of([&] { client.sign(hex_encode(key.public_key), randao_request()); }).code(), "unknown_key");
+}
+
+TEST(Web3SignerClient, SendsTheKeymanagerBearerTokenAndNeverShowsIt) {
+  StandIn standin;
+  const std::string token = "keymanager-token-5f2c";
+  standin.control({{"authToken", token}});
+  Web3SignerClient anonymous(settings_for({standin.url()}));
+  const Error error = error_of([&] { anonymous.list_keystores(); });
+  EXPECT_EQ(error.code(), "web3signer_unauthorized");
+  auto settings = settings_for({standin.url()});
+  settings.auth_token = "wrong-token-0000";
+  Web3SignerClient wrong(settings);
+  const Error wrong_error = error_of([&] { wrong.list_keystores(); });
+  EXPECT_EQ(wrong_error.code(), "web3signer_unauthorized");
+  EXPECT_EQ(std::string(wrong_error.what()).find("wrong-token-0000"), std::string::npos);
+  settings.auth_token = token;
+  Web3SignerClient authorised(settings);
+  EXPECT_NO_THROW(authorised.list_keystores());
 }
 
 TEST(Web3SignerClient, DownIs503AndNamesTheUrl) {

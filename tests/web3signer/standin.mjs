@@ -4,9 +4,9 @@
 // @noble/curves, so it cross-checks Cryftee's own (OpenSSL, blst) code.
 //
 // Usage: node standin.mjs [--host 127.0.0.1] [--port 0] [--control-port 0]
-//                         [--delay-ms N] [--fail] [--drop] [--down]
+//                         [--delay-ms N] [--fail] [--drop] [--down] [--auth-token T]
 // Prints one JSON line {"port":P,"controlPort":C} once listening. The control listener takes
-// POST /control with any of {delayMs, fail, drop, failNext, dropNext, down} and answers the new state;
+// POST /control with any of {delayMs, fail, drop, failNext, dropNext, down, authToken} and answers the new state;
 // GET /control answers the state, the request counts per route and the keys held.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     fail: { type: 'boolean', default: false },
     drop: { type: 'boolean', default: false },
     down: { type: 'boolean', default: false },
+    'auth-token': { type: 'string' },
   },
 });
 
@@ -40,6 +41,9 @@ const control = {
   failNext: 0,
   dropNext: 0,
   down: false,
+  // When set, the Keymanager routes (/eth/v1/keystores) demand "Authorization: Bearer <token>", as the
+  // spec's bearerAuth security scheme says: 401 without a token, 403 with a wrong one.
+  authToken: args['auth-token'] ?? null,
 };
 const keys = new Map();            // lower-case 0x pubkey -> { secret, path }
 const slashingHistory = new Set(); // pubkeys ever imported: their (empty) slashing data is retained
@@ -224,6 +228,11 @@ async function handleApi(req, res) {
     return error(res, 500, 'Internal Web3Signer server error (stand-in told to fail)');
   }
 
+  if (control.authToken && pathname === '/eth/v1/keystores') {
+    const given = req.headers.authorization;
+    if (!given) return error(res, 401, 'Unauthorized, no token is found');
+    if (given !== `Bearer ${control.authToken}`) return error(res, 403, 'Forbidden, a token is found but is invalid');
+  }
   if (isSign) return sign(req, res, pathname.slice(signPrefix.length));
   const handler = routes[route];
   if (!handler) return error(res, 404, `No route for ${route}`);
@@ -270,7 +279,7 @@ async function setDown(down) {
 const controlServer = http.createServer(async (req, res) => {
   try {
     if (req.method === 'GET' && req.url === '/control') {
-      return send(res, 200, { ...control, requests: requestCounts, keys: [...keys.keys()] });
+      return send(res, 200, { ...control, authToken: Boolean(control.authToken), requests: requestCounts, keys: [...keys.keys()] });
     }
     if (req.method === 'POST' && req.url === '/control') {
       const body = await readJson(req, res);
@@ -281,8 +290,9 @@ const controlServer = http.createServer(async (req, res) => {
       for (const field of ['fail', 'drop']) {
         if (body[field] !== undefined) control[field] = Boolean(body[field]);
       }
+      if (body.authToken !== undefined) control.authToken = body.authToken;
       if (body.down !== undefined) await setDown(Boolean(body.down));
-      return send(res, 200, { ...control });
+      return send(res, 200, { ...control, authToken: Boolean(control.authToken) });
     }
     error(res, 404, 'control routes: GET /control, POST /control');
   } catch (e) {
