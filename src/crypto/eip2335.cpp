@@ -151,9 +151,9 @@ KdfParameters read_kdf(const nlohmann::json& kdf) {
     const std::uint64_t p = unsigned_member(params, "p", where + ".params");
     if (out.n < 2 || (out.n & (out.n - 1)) != 0) throw invalid_keystore("scrypt n must be a power of two above 1");
     if (r == 0 || p == 0 || r > UINT32_MAX || p > UINT32_MAX) throw invalid_keystore("scrypt r and p must be positive");
-    // Checked in steps so the product cannot overflow.
-    if (r > kEip2335MaxScryptMemoryBytes / 128 || out.n > kEip2335MaxScryptMemoryBytes / (128 * r) ||
-        p > kEip2335MaxScryptMemoryBytes / (128 * r)) {
+    // scrypt needs about 128 * r * (n + p + 2) bytes; checked in steps so nothing can overflow.
+    const std::uint64_t blocks = r > kEip2335MaxScryptMemoryBytes / 128 ? 0 : kEip2335MaxScryptMemoryBytes / (128 * r);
+    if (blocks == 0 || out.n > blocks || p > blocks || out.n + p + 2 > blocks) {
       throw invalid_keystore("its scrypt parameters need more than " +
                              std::to_string(kEip2335MaxScryptMemoryBytes >> 20) + " MiB of memory");
     }

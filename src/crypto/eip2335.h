@@ -16,7 +16,7 @@ inline constexpr std::size_t kEip2335SecretSize = 32;
 inline constexpr int kEip2335Version = 4;
 
 // Bounds on what a keystore may ask of us, so a hostile keystore cannot exhaust memory or time.
-inline constexpr std::uint64_t kEip2335MaxScryptMemoryBytes = 512ull << 20;  // 128 * r * n
+inline constexpr std::uint64_t kEip2335MaxScryptMemoryBytes = 512ull << 20;  // 128 * r * (n + p + 2)
 inline constexpr std::uint64_t kEip2335MaxPbkdf2Iterations = 10'000'000;
 
 enum class Eip2335Kdf { Scrypt, Pbkdf2 };

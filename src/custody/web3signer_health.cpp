@@ -1,17 +1,8 @@
 #include "custody/web3signer_health.h"
 
 #include "util/log.h"
-#include "util/time.h"
 
 namespace cryftee {
-
-nlohmann::json to_json(const Web3SignerHealthSnapshot& snapshot) {
-  return {{"reachable", snapshot.reachable},
-          {"healthy", snapshot.healthy},
-          {"lastError", snapshot.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(snapshot.last_error)},
-          {"url", snapshot.url},
-          {"checkedAt", snapshot.checked_at ? nlohmann::json(rfc3339_utc(*snapshot.checked_at)) : nlohmann::json(nullptr)}};
-}
 
 Web3SignerHealthChecker::Web3SignerHealthChecker(Web3SignerClient& client, std::chrono::milliseconds interval)
     : client_(client), interval_(interval) {

@@ -9,8 +9,6 @@
 #include <string>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include "custody/web3signer_client.h"
 
 namespace cryftee {
@@ -22,9 +20,6 @@ struct Web3SignerHealthSnapshot {
   std::string url;         // the (redacted) URL this verdict is about
   std::optional<std::chrono::system_clock::time_point> checked_at;  // nullopt until the first probe ends
 };
-
-// The status document's view: {"reachable", "healthy", "lastError" (null when none), "url", "checkedAt"}.
-nlohmann::json to_json(const Web3SignerHealthSnapshot& snapshot);
 
 class Web3SignerHealthChecker {
  public:
