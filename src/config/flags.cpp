@@ -4,7 +4,9 @@
 
 #include <deque>
 
+#include "config/environment.h"
 #include "config/loader.h"
+#include "config/values.h"
 
 namespace cryftee::config {
 namespace {
@@ -16,6 +18,30 @@ struct FlagBinding {
   CLI::Option* negative_option = nullptr;
   std::string value;
 };
+
+// "--name=value" -> "--name", so a value given to an unknown flag is never echoed.
+std::string flag_name(const std::string& argument) { return argument.substr(0, argument.find('=')); }
+
+[[noreturn]] void reject_unknown_argument(const std::string& argument) {
+  if (!argument.starts_with("-")) {
+    throw ConfigError("command line: unexpected argument " + quoted_for_message(argument) +
+                      " (accepted: flags only, or the verbs module and attest first)");
+  }
+  const std::string name = flag_name(argument);
+  // Secrets have an environment variable and deliberately no flag: say so instead of "unknown".
+  for (const auto& setting : settings()) {
+    if (!setting.flag.empty() || !setting.env.starts_with(kVariablePrefix)) continue;
+    std::string would_be = "--";
+    for (char c : setting.env.substr(kVariablePrefix.size())) {
+      would_be += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (name == would_be) {
+      throw ConfigError(name + ": is not a flag because the command line is visible to every user (accepted: the " +
+                        std::string(setting.env) + " environment variable)");
+    }
+  }
+  throw ConfigError(name + ": unknown flag (accepted: the flags listed by cryftee --help)");
+}
 
 }  // namespace
 
@@ -45,14 +71,17 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     }
   }
 
-  // CLI11 wants the arguments after the program name, last first.
+  // CLI11 wants the arguments after the program name, last first. Extras are collected, not thrown, so
+  // the error can leave out whatever followed them (it may be a secret given to a flag that does not exist).
+  app.allow_extras();
   std::vector<std::string> arguments;
   for (int i = argc - 1; i >= 1; --i) arguments.emplace_back(argv[i]);
   try {
     app.parse(arguments);
   } catch (const CLI::ParseError& error) {
-    throw ConfigError(std::string("command line: ") + error.what() + " (run 'cryftee --help' for the flags)");
+    throw ConfigError(std::string("command line: ") + error.what() + " (accepted: the flags listed by cryftee --help)");
   }
+  if (const auto extras = app.remaining(); !extras.empty()) reject_unknown_argument(extras.front());
 
   if (config_option->count() > 0) {
     if (config_path.empty()) throw ConfigError("--config: '' is empty (accepted: the path of a TOML config file)");

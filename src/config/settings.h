@@ -56,7 +56,7 @@ struct Setting {
   std::string_view cryftgo_key;    // key in cryftgo's JSON file, or empty
   std::string_view value_name;     // shown after the flag in --help: PATH, N, uds|https ...
   std::string default_text;        // as shown to users; empty when unset by default
-  std::string_view help;
+  std::string help;
   ValueKind kind = ValueKind::Text;
   bool secret = false;
   std::function<void(Draft&, const Assignment&)> apply;  // throws ConfigError
