@@ -52,5 +52,11 @@ inline constexpr std::size_t kMaxAdminTokenLength = 1024;
 inline constexpr unsigned kSecretFileForbiddenModeBits = 0077;    // no group or other access at all
 
 inline constexpr std::size_t kWeb3SignerKeyMaterialBytes = 32;     // a BLS12-381 secret scalar
+inline constexpr std::chrono::milliseconds kMaxWeb3SignerConnectTimeout{60'000};
+inline constexpr std::chrono::milliseconds kMaxWeb3SignerRequestTimeout{600'000};
+inline constexpr unsigned kMaxWeb3SignerAttempts = 10;
+inline constexpr std::chrono::milliseconds kMaxWeb3SignerRetryBackoff{60'000};
+inline constexpr std::chrono::milliseconds kMinWeb3SignerHealthInterval{100};
+inline constexpr std::chrono::milliseconds kMaxWeb3SignerHealthInterval{3'600'000};
 
 }  // namespace cryftee::defaults

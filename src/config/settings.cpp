@@ -191,6 +191,67 @@ std::vector<Setting> build_settings() {
                    .help = "Use a key that lives only for this run instead of a persistent one.",
                    .kind = ValueKind::Boolean,
                    .apply = [](Draft& d, const Assignment& a) { d.config.web3signer.ephemeral = parse_bool(a); }});
+  table.push_back({.id = "web3signer.ca_file", .group = "Web3Signer custody", .flag = "--web3signer-ca-file",
+                   .env = "CRYFTEE_WEB3SIGNER_CA_FILE", .value_name = "PATH",
+                   .help = "PEM CA bundle to trust for https Web3Signer URLs; not set: the system's CAs.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.web3signer.ca_file = parse_path(a); }});
+  table.push_back({.id = "web3signer.client_cert", .group = "Web3Signer custody", .flag = "--web3signer-client-cert",
+                   .env = "CRYFTEE_WEB3SIGNER_CLIENT_CERT", .value_name = "PATH",
+                   .help = "PEM client certificate presented to Web3Signer (with --web3signer-client-key).",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.web3signer.client_cert = parse_path(a); }});
+  table.push_back({.id = "web3signer.client_key", .group = "Web3Signer custody", .flag = "--web3signer-client-key",
+                   .env = "CRYFTEE_WEB3SIGNER_CLIENT_KEY", .value_name = "PATH",
+                   .help = "PEM private key of the Web3Signer client certificate.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.web3signer.client_key = parse_path(a); }});
+  table.push_back({.id = "web3signer.auth_token", .group = "Web3Signer custody", .env = "CRYFTEE_WEB3SIGNER_AUTH_TOKEN",
+                   .in_toml = false,
+                   .help = "Bearer token of Web3Signer's Keymanager API (environment only; never logged or echoed).",
+                   .secret = true,
+                   .apply = [](Draft& d, const Assignment& a) { d.web3signer_auth_token = parse_text(a); }});
+  table.push_back({.id = "web3signer.auth_token_file", .group = "Web3Signer custody",
+                   .flag = "--web3signer-auth-token-file", .env = "CRYFTEE_WEB3SIGNER_AUTH_TOKEN_FILE",
+                   .value_name = "PATH",
+                   .help = "File holding the Keymanager bearer token; must not be accessible by group or others.",
+                   .apply = [](Draft& d, const Assignment& a) { d.web3signer_auth_token_file = parse_path(a); }});
+  table.push_back({.id = "web3signer.connect_timeout_ms", .group = "Web3Signer custody",
+                   .flag = "--web3signer-connect-timeout-ms", .env = "CRYFTEE_WEB3SIGNER_CONNECT_TIMEOUT_MS",
+                   .value_name = "MS", .default_text = number_text(milliseconds(kWeb3SignerConnectTimeout)),
+                   .help = "Time to open a connection to Web3Signer.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.web3signer.connect_timeout =
+                         std::chrono::milliseconds(parse_integer(a, 1, milliseconds(kMaxWeb3SignerConnectTimeout)));
+                   }});
+  table.push_back({.id = "web3signer.timeout_ms", .group = "Web3Signer custody", .flag = "--web3signer-timeout-ms",
+                   .env = "CRYFTEE_WEB3SIGNER_TIMEOUT_MS", .value_name = "MS",
+                   .default_text = number_text(milliseconds(kWeb3SignerRequestTimeout)),
+                   .help = "Time for one whole Web3Signer request.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.web3signer.request_timeout =
+                         std::chrono::milliseconds(parse_integer(a, 1, milliseconds(kMaxWeb3SignerRequestTimeout)));
+                   }});
+  table.push_back({.id = "web3signer.max_attempts", .group = "Web3Signer custody", .flag = "--web3signer-max-attempts",
+                   .env = "CRYFTEE_WEB3SIGNER_MAX_ATTEMPTS", .value_name = "N",
+                   .default_text = number_text(kWeb3SignerMaxAttempts),
+                   .help = "Tries per idempotent Web3Signer call, the first included.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.web3signer.max_attempts = static_cast<unsigned>(parse_integer(a, 1, kMaxWeb3SignerAttempts));
+                   }});
+  table.push_back({.id = "web3signer.retry_backoff_ms", .group = "Web3Signer custody",
+                   .flag = "--web3signer-retry-backoff-ms", .env = "CRYFTEE_WEB3SIGNER_RETRY_BACKOFF_MS",
+                   .value_name = "MS", .default_text = number_text(milliseconds(kWeb3SignerRetryBackoff)),
+                   .help = "Wait before the first retry; it doubles for each further one.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.web3signer.retry_backoff =
+                         std::chrono::milliseconds(parse_integer(a, 1, milliseconds(kMaxWeb3SignerRetryBackoff)));
+                   }});
+  table.push_back({.id = "web3signer.health_interval_ms", .group = "Web3Signer custody",
+                   .flag = "--web3signer-health-interval-ms", .env = "CRYFTEE_WEB3SIGNER_HEALTH_INTERVAL_MS",
+                   .value_name = "MS", .default_text = number_text(milliseconds(kWeb3SignerHealthInterval)),
+                   .help = "How often Web3Signer's health is checked for the status route.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.web3signer.health_interval = std::chrono::milliseconds(parse_integer(
+                         a, milliseconds(kMinWeb3SignerHealthInterval), milliseconds(kMaxWeb3SignerHealthInterval)));
+                   }});
   table.push_back({.id = "web3signer.key_material", .group = "Web3Signer custody",
                    .env = "CRYFTEE_WEB3SIGNER_KEY_MATERIAL", .in_toml = false,
                    .help = "Base64 of a 32-byte BLS secret key handed over by cryftgo (environment only; "

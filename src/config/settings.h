@@ -34,8 +34,11 @@ struct Assignment {
 // The Config while it is being resolved, with what the final checks need to know about its origins.
 struct Draft {
   Config config;
+  // Secrets that can come from a variable or from a file; resolved by the final checks.
   std::optional<std::filesystem::path> admin_token_file;
-  std::optional<std::string> admin_token;  // from CRYFTEE_ADMIN_TOKEN; a secret
+  std::optional<std::string> admin_token;  // from CRYFTEE_ADMIN_TOKEN
+  std::optional<std::filesystem::path> web3signer_auth_token_file;
+  std::optional<std::string> web3signer_auth_token;  // from CRYFTEE_WEB3SIGNER_AUTH_TOKEN
   struct Source {
     std::string origin;
     Layer layer;

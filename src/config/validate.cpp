@@ -24,6 +24,15 @@ std::string spelled(std::string_view id) {
   return text;
 }
 
+// A certificate and its key come together or not at all.
+void require_pair(const Draft& draft, std::string_view cert_id, bool has_cert, std::string_view key_id, bool has_key) {
+  if (has_cert == has_key) return;
+  const auto given = has_cert ? cert_id : key_id;
+  const auto missing = has_cert ? key_id : cert_id;
+  throw ConfigError(draft.origin_of(given, given) + ": is set without " + spelled(missing) +
+                    " (accepted: both a certificate and its key, or neither)");
+}
+
 void require_tls_pair(const Draft& draft) {
   const auto& config = draft.config;
   if (config.transport == Transport::Https && (!config.tls_cert || !config.tls_key)) {
@@ -31,11 +40,7 @@ void require_tls_pair(const Draft& draft) {
                       ": 'https' needs a TLS certificate and key (accepted: set " + spelled("tls.cert") + " and " +
                       spelled("tls.key") + ", or use the uds transport)");
   }
-  if (config.tls_cert.has_value() != config.tls_key.has_value()) {
-    const auto [given, missing] = config.tls_cert ? std::pair{"tls.cert", "tls.key"} : std::pair{"tls.key", "tls.cert"};
-    throw ConfigError(draft.origin_of(given, given) + ": is set without " + spelled(missing) +
-                      " (accepted: both a certificate and its key, or neither)");
-  }
+  require_pair(draft, "tls.cert", config.tls_cert.has_value(), "tls.key", config.tls_key.has_value());
 }
 
 void require_readable(const Draft& draft, std::string_view id, const std::optional<std::filesystem::path>& file,
@@ -43,13 +48,22 @@ void require_readable(const Draft& draft, std::string_view id, const std::option
   if (file) require_readable_file(*file, draft.origin_of(id, id), what);
 }
 
-void check_token_shape(const std::string& token, const std::string& origin) {
+// A bearer token given either in a variable or in a file; `min_length` guards against guessable tokens.
+struct SecretToken {
+  std::string_view token_id;
+  std::string_view file_id;
+  std::optional<std::string>& token;
+  std::optional<std::filesystem::path>& file;
+  std::optional<std::string>& target;
+  std::size_t min_length;
+};
+
+void check_token_shape(const std::string& token, const std::string& origin, std::size_t min_length) {
   const bool printable = std::all_of(token.begin(), token.end(), [](char c) { return c > ' ' && c < 0x7f; });
-  if (token.size() < defaults::kMinAdminTokenLength || token.size() > defaults::kMaxAdminTokenLength || !printable) {
+  if (token.size() < min_length || token.size() > defaults::kMaxAdminTokenLength || !printable) {
     throw ConfigError(origin + ": the token has " + std::to_string(token.size()) + " characters" +
-                      (printable ? "" : " and some are not printable") + " (accepted: " +
-                      std::to_string(defaults::kMinAdminTokenLength) + " to " +
-                      std::to_string(defaults::kMaxAdminTokenLength) +
+                      (printable ? "" : " and some are not printable") + " (accepted: " + std::to_string(min_length) +
+                      " to " + std::to_string(defaults::kMaxAdminTokenLength) +
                       " printable ASCII characters without spaces; the value is not shown because it is a secret)");
   }
 }
@@ -62,16 +76,16 @@ std::string read_token_file(const std::filesystem::path& file, const std::string
     throw ConfigError(origin + ": '" + file.native() + "' is accessible by group or others (mode " + mode +
                       ") (accepted: a file only its owner can read; run chmod 600 on it)");
   }
-  std::string token = read_named_file(file, origin, "a readable file holding the admin token");
+  std::string token = read_named_file(file, origin, "a readable file holding the token");
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
   return token;
 }
 
-// CRYFTEE_ADMIN_TOKEN and the token file are one setting with two spellings: the higher layer wins, and
-// both in the same layer is ambiguous.
-void resolve_admin_token(Draft& draft) {
-  const auto token = draft.sources.find("access.admin_token");
-  const auto file = draft.sources.find("access.admin_token_file");
+// The variable and the file are one setting with two spellings: the higher layer wins, and both in the
+// same layer is ambiguous.
+void resolve_token(Draft& draft, const SecretToken& secret) {
+  const auto token = draft.sources.find(secret.token_id);
+  const auto file = draft.sources.find(secret.file_id);
   const bool has_token = token != draft.sources.end();
   const bool has_file = file != draft.sources.end();
   if (has_token && has_file && token->second.layer == file->second.layer) {
@@ -79,14 +93,14 @@ void resolve_admin_token(Draft& draft) {
                       " are both set (accepted: one of them; the value is not shown because it is a secret)");
   }
   if (has_file && (!has_token || file->second.layer > token->second.layer)) {
-    if (draft.admin_token) secure_zero(*draft.admin_token);
-    draft.config.admin_token = read_token_file(*draft.admin_token_file, file->second.origin);
-    check_token_shape(*draft.config.admin_token, file->second.origin);
+    secret.target = read_token_file(*secret.file, file->second.origin);
+    check_token_shape(*secret.target, file->second.origin, secret.min_length);
   } else if (has_token) {
-    draft.config.admin_token = std::move(draft.admin_token);
-    check_token_shape(*draft.config.admin_token, token->second.origin);
+    secret.target = *secret.token;
+    check_token_shape(*secret.target, token->second.origin, secret.min_length);
   }
-  draft.admin_token.reset();
+  if (secret.token) secure_zero(*secret.token);
+  secret.token.reset();
 }
 
 }  // namespace
@@ -104,7 +118,15 @@ void finish_and_validate(Draft& draft) {
   require_readable(draft, "tls.key", config.tls_key, "a readable PEM private key file");
   require_readable(draft, "tls.client_ca", config.tls_client_ca, "a readable PEM CA bundle");
   require_readable(draft, "attestation.key_file", config.attestation_key_file, "a readable attestation key file");
-  resolve_admin_token(draft);
+  resolve_token(draft, {"access.admin_token", "access.admin_token_file", draft.admin_token, draft.admin_token_file,
+                        config.admin_token, defaults::kMinAdminTokenLength});
+  resolve_token(draft, {"web3signer.auth_token", "web3signer.auth_token_file", draft.web3signer_auth_token,
+                        draft.web3signer_auth_token_file, config.web3signer.auth_token, 1});
+  require_readable(draft, "web3signer.ca_file", config.web3signer.ca_file, "a readable PEM CA bundle");
+  require_pair(draft, "web3signer.client_cert", config.web3signer.client_cert.has_value(), "web3signer.client_key",
+               config.web3signer.client_key.has_value());
+  require_readable(draft, "web3signer.client_cert", config.web3signer.client_cert, "a readable PEM certificate file");
+  require_readable(draft, "web3signer.client_key", config.web3signer.client_key, "a readable PEM private key file");
 
   if (config.web3signer.enabled && config.web3signer.urls.empty()) {
     throw ConfigError(draft.origin_of("web3signer.enabled", "web3signer.enabled") +

@@ -167,6 +167,11 @@ TEST(ConfigExample, LoadsAndHoldsExactlyTheDefaults) {
   EXPECT_EQ(from_example.web3signer.enabled, defaults.web3signer.enabled);
   EXPECT_EQ(from_example.web3signer.urls, defaults.web3signer.urls);
   EXPECT_EQ(from_example.web3signer.ephemeral, defaults.web3signer.ephemeral);
+  EXPECT_EQ(from_example.web3signer.connect_timeout, defaults.web3signer.connect_timeout);
+  EXPECT_EQ(from_example.web3signer.request_timeout, defaults.web3signer.request_timeout);
+  EXPECT_EQ(from_example.web3signer.max_attempts, defaults.web3signer.max_attempts);
+  EXPECT_EQ(from_example.web3signer.retry_backoff, defaults.web3signer.retry_backoff);
+  EXPECT_EQ(from_example.web3signer.health_interval, defaults.web3signer.health_interval);
 }
 
 // With its commented-out "# key = value" lines switched on, the example names every file key exactly once,

@@ -238,3 +238,56 @@ TEST(ConfigValidation, BadValueInAnOverriddenLayerIsStillAnError) {
 
 }  // namespace
 }  // namespace cryftee
+
+namespace cryftee {
+namespace {
+
+using testing::load;
+using testing::load_error;
+using testing::TempDir;
+
+TEST(ConfigWeb3SignerClient, TimeoutsAndAttempts) {
+  const auto config = load({"--web3signer-connect-timeout-ms", "750", "--web3signer-max-attempts", "5"},
+                           {{"CRYFTEE_WEB3SIGNER_TIMEOUT_MS", "9000"}, {"CRYFTEE_WEB3SIGNER_RETRY_BACKOFF_MS", "50"},
+                            {"CRYFTEE_WEB3SIGNER_HEALTH_INTERVAL_MS", "1000"}});
+  EXPECT_EQ(config.web3signer.connect_timeout, std::chrono::milliseconds(750));
+  EXPECT_EQ(config.web3signer.request_timeout, std::chrono::milliseconds(9000));
+  EXPECT_EQ(config.web3signer.max_attempts, 5u);
+  EXPECT_EQ(config.web3signer.retry_backoff, std::chrono::milliseconds(50));
+  EXPECT_EQ(config.web3signer.health_interval, std::chrono::milliseconds(1000));
+  EXPECT_EQ(load_error({"--web3signer-max-attempts", "0"}),
+            "--web3signer-max-attempts: '0' is out of range (accepted: a whole number from 1 to 10)");
+  EXPECT_EQ(load_error({}, {{"CRYFTEE_WEB3SIGNER_HEALTH_INTERVAL_MS", "5"}}),
+            "CRYFTEE_WEB3SIGNER_HEALTH_INTERVAL_MS: '5' is out of range (accepted: a whole number from 100 to 3600000)");
+}
+
+TEST(ConfigWeb3SignerClient, AuthTokenFromVariableOrFile) {
+  EXPECT_EQ(load({}, {{"CRYFTEE_WEB3SIGNER_AUTH_TOKEN", "keymanager-token"}}).web3signer.auth_token, "keymanager-token");
+  TempDir dir;
+  const auto file = dir.write("token", "token-in-a-file\n");
+  EXPECT_EQ(load({"--web3signer-auth-token-file", file}, {{"CRYFTEE_WEB3SIGNER_AUTH_TOKEN", "keymanager-token"}})
+                .web3signer.auth_token,
+            "token-in-a-file");
+  EXPECT_NE(load_error({"--web3signer-auth-token-file", dir.write("open", "t\n", 0640)}).find("mode 0640"), std::string::npos);
+  const auto message = load_error({"--web3signer-auth-token", "leaked-token"});
+  EXPECT_EQ(message.find("leaked-token"), std::string::npos);
+  EXPECT_NE(message.find("CRYFTEE_WEB3SIGNER_AUTH_TOKEN environment variable"), std::string::npos);
+}
+
+TEST(ConfigWeb3SignerClient, ClientCertificateNeedsItsKeyAndFilesMustExist) {
+  TempDir dir;
+  const auto cert = dir.write("client.pem", "-----BEGIN CERTIFICATE-----\n");
+  EXPECT_EQ(load_error({"--web3signer-client-cert", cert}),
+            "--web3signer-client-cert: is set without --web3signer-client-key/CRYFTEE_WEB3SIGNER_CLIENT_KEY (accepted: "
+            "both a certificate and its key, or neither)");
+  EXPECT_EQ(load_error({}, {{"CRYFTEE_WEB3SIGNER_CA_FILE", dir.path("none.pem")}}),
+            "CRYFTEE_WEB3SIGNER_CA_FILE: '" + dir.path("none.pem") +
+                "' cannot be read (No such file or directory) (accepted: a readable PEM CA bundle)");
+  const auto key = dir.write("client.key", "-----BEGIN PRIVATE KEY-----\n");
+  const auto config = load({"--web3signer-client-cert", cert, "--web3signer-client-key", key});
+  EXPECT_EQ(config.web3signer.client_cert, cert);
+  EXPECT_EQ(config.web3signer.client_key, key);
+}
+
+}  // namespace
+}  // namespace cryftee
