@@ -1,0 +1,138 @@
+#include "config/validate.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "config/defaults.h"
+#include "config/file_text.h"
+#include "config/loader.h"
+#include "config/values.h"
+#include "util/bytes.h"
+
+namespace cryftee::config {
+namespace {
+
+std::string spelled(std::string_view id) {
+  const Setting* setting = find_setting(id);
+  std::string text(setting->flag.empty() ? setting->env : setting->flag);
+  if (!setting->flag.empty()) {
+    text += "/";
+    text += setting->env;
+  }
+  return text;
+}
+
+// A certificate and its key come together or not at all.
+void require_pair(const Draft& draft, std::string_view cert_id, bool has_cert, std::string_view key_id, bool has_key) {
+  if (has_cert == has_key) return;
+  const auto given = has_cert ? cert_id : key_id;
+  const auto missing = has_cert ? key_id : cert_id;
+  throw ConfigError(draft.origin_of(given, given) + ": is set without " + spelled(missing) +
+                    " (accepted: both a certificate and its key, or neither)");
+}
+
+void require_tls_pair(const Draft& draft) {
+  const auto& config = draft.config;
+  if (config.transport == Transport::Https && (!config.tls_cert || !config.tls_key)) {
+    throw ConfigError(draft.origin_of("api.transport", "api.transport") +
+                      ": 'https' needs a TLS certificate and key (accepted: set " + spelled("tls.cert") + " and " +
+                      spelled("tls.key") + ", or use the uds transport)");
+  }
+  require_pair(draft, "tls.cert", config.tls_cert.has_value(), "tls.key", config.tls_key.has_value());
+}
+
+void require_readable(const Draft& draft, std::string_view id, const std::optional<std::filesystem::path>& file,
+                      const std::string& what) {
+  if (file) require_readable_file(*file, draft.origin_of(id, id), what);
+}
+
+// A bearer token given either in a variable or in a file; `min_length` guards against guessable tokens.
+struct SecretToken {
+  std::string_view token_id;
+  std::string_view file_id;
+  std::optional<std::string>& token;
+  std::optional<std::filesystem::path>& file;
+  std::optional<std::string>& target;
+  std::size_t min_length;
+};
+
+void check_token_shape(const std::string& token, const std::string& origin, std::size_t min_length) {
+  const bool printable = std::all_of(token.begin(), token.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (token.size() < min_length || token.size() > defaults::kMaxAdminTokenLength || !printable) {
+    throw ConfigError(origin + ": the token has " + std::to_string(token.size()) + " characters" +
+                      (printable ? "" : " and some are not printable") + " (accepted: " + std::to_string(min_length) +
+                      " to " + std::to_string(defaults::kMaxAdminTokenLength) +
+                      " printable ASCII characters without spaces; the value is not shown because it is a secret)");
+  }
+}
+
+std::string read_token_file(const std::filesystem::path& file, const std::string& origin) {
+  struct stat status {};
+  if (::stat(file.c_str(), &status) == 0 && (status.st_mode & defaults::kSecretFileForbiddenModeBits) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+    throw ConfigError(origin + ": '" + file.native() + "' is accessible by group or others (mode " + mode +
+                      ") (accepted: a file only its owner can read; run chmod 600 on it)");
+  }
+  std::string token = read_named_file(file, origin, "a readable file holding the token");
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
+// The variable and the file are one setting with two spellings: the higher layer wins, and both in the
+// same layer is ambiguous.
+void resolve_token(Draft& draft, const SecretToken& secret) {
+  const auto token = draft.sources.find(secret.token_id);
+  const auto file = draft.sources.find(secret.file_id);
+  const bool has_token = token != draft.sources.end();
+  const bool has_file = file != draft.sources.end();
+  if (has_token && has_file && token->second.layer == file->second.layer) {
+    throw ConfigError(token->second.origin + " and " + file->second.origin +
+                      " are both set (accepted: one of them; the value is not shown because it is a secret)");
+  }
+  if (has_file && (!has_token || file->second.layer > token->second.layer)) {
+    secret.target = read_token_file(*secret.file, file->second.origin);
+    check_token_shape(*secret.target, file->second.origin, secret.min_length);
+  } else if (has_token) {
+    secret.target = *secret.token;
+    check_token_shape(*secret.target, token->second.origin, secret.min_length);
+  }
+  if (secret.token) secure_zero(*secret.token);
+  secret.token.reset();
+}
+
+}  // namespace
+
+void finish_and_validate(Draft& draft) {
+  auto& config = draft.config;
+  if (config.manifest_path.empty()) config.manifest_path = config.module_dir / defaults::kManifestFile;
+  if (config.http_addr.host.empty()) {
+    // The default address is a named constant in text form; it goes through the user's parser.
+    config.http_addr = parse_host_port({"api.http_addr", std::string(defaults::kHttpAddr), "default api.http_addr", Layer::Flag});
+  }
+
+  require_tls_pair(draft);
+  require_readable(draft, "tls.cert", config.tls_cert, "a readable PEM certificate file");
+  require_readable(draft, "tls.key", config.tls_key, "a readable PEM private key file");
+  require_readable(draft, "tls.client_ca", config.tls_client_ca, "a readable PEM CA bundle");
+  require_readable(draft, "attestation.key_file", config.attestation_key_file, "a readable attestation key file");
+  resolve_token(draft, {"access.admin_token", "access.admin_token_file", draft.admin_token, draft.admin_token_file,
+                        config.admin_token, defaults::kMinAdminTokenLength});
+  resolve_token(draft, {"web3signer.auth_token", "web3signer.auth_token_file", draft.web3signer_auth_token,
+                        draft.web3signer_auth_token_file, config.web3signer.auth_token, 1});
+  require_readable(draft, "web3signer.ca_file", config.web3signer.ca_file, "a readable PEM CA bundle");
+  require_pair(draft, "web3signer.client_cert", config.web3signer.client_cert.has_value(), "web3signer.client_key",
+               config.web3signer.client_key.has_value());
+  require_readable(draft, "web3signer.client_cert", config.web3signer.client_cert, "a readable PEM certificate file");
+  require_readable(draft, "web3signer.client_key", config.web3signer.client_key, "a readable PEM private key file");
+
+  if (config.web3signer.enabled && config.web3signer.urls.empty()) {
+    throw ConfigError(draft.origin_of("web3signer.enabled", "web3signer.enabled") +
+                      ": 'true' needs a Web3Signer URL (accepted: set " + spelled("web3signer.urls") +
+                      ", or disable Web3Signer)");
+  }
+}
+
+}  // namespace cryftee::config
