@@ -270,3 +270,22 @@ test('the attestation reports a configured binary hash as compared, not copied',
     await own.stop();
   }
 });
+
+test('a configured attestation key signs, so a verifier can pin it across restarts', async () => {
+  const dir = fs.mkdtempSync(path.join(daemon.dir, 'key-'));
+  const keyFile = path.join(dir, 'attest.pem');
+  const keygen = spawnSync(BIN, ['module', 'keygen', '--out', keyFile], { encoding: 'utf8' });
+  assert.equal(keygen.status, 0, keygen.stderr);
+  const publicKey = keygen.stdout.trim().split('\n').pop();
+  for (let start = 0; start < 2; start++) {
+    const own = await startDaemon({ args: ['--attestation-key-file', keyFile] });
+    try {
+      const doc = (await own.request('GET', '/v1/runtime/attestation?nonce=pin')).json;
+      assert.equal(doc.attestation_public_key, publicKey);
+      const verdict = attestVerify(doc, ['--public-key', publicKey, '--nonce', 'pin']);
+      assert.equal(verdict.status, 0, verdict.stdout);
+    } finally {
+      await own.stop();
+    }
+  }
+});
