@@ -12,6 +12,17 @@ using nlohmann::json;
 
 const char* transport_name(Transport transport) { return transport == Transport::Uds ? "uds" : "https"; }
 
+// The module's operator page, which the kiosk shows only when every listed file verified.
+json gui_status(const ModuleRecord& record) {
+  if (!record.entry.gui) return nullptr;
+  return {
+      {"entry", record.entry.gui->entry},
+      {"verified", record.gui_verified},
+      {"files", record.gui_files},
+      {"reason", record.gui_reason.empty() ? json(nullptr) : json(record.gui_reason)},
+  };
+}
+
 json module_status(const ModuleRecord& record, const Registry& registry) {
   const ManifestEntry& entry = record.entry;
   json default_for = json::object();
@@ -41,6 +52,10 @@ json module_status(const ModuleRecord& record, const Registry& registry) {
       {"compatible", record.status.compatible},
       {"loaded", record.status.loaded},
       {"reason", record.status.reason.empty() ? json(nullptr) : json(record.status.reason)},
+      {"failure", record.status.failure == ModuleFailure::None ? json(nullptr)
+                                                                : json(module_failure_name(record.status.failure))},
+      {"unverified", record.status.unverified},
+      {"gui", gui_status(record)},
   };
 }
 

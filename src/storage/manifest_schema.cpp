@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "storage/limits.h"
 #include "storage/manifest.h"
 
 namespace cryftee {
@@ -22,12 +23,27 @@ constexpr const char* kSemverPattern =
     "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)"
     "(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$";
 constexpr const char* kSha256Pattern = "^sha256:[0-9a-f]{64}$";
-constexpr const char* kNamePattern = "^[a-z][a-z0-9_]*$";
-// A relative path inside the module dir: no leading "/", no backslash or NUL, no ".." segment.
-constexpr const char* kRelativePathPattern = "^(?!/)(?!(.*/)?\\.\\.(/|$))[^\\\\\\u0000]+$";
+constexpr const char* kNamePattern = "^[a-z0-9_]+$";
+constexpr const char* kIdPattern = "^[A-Za-z0-9_][A-Za-z0-9_.-]*$";
+// A relative path that stays inside its folder (storage/safe_path.h): not absolute, no empty, "." or ".."
+// component, no backslash, no control character.
+constexpr const char* kRelativePathPattern =
+    "^(?!/)(?!.*//)(?!.*/$)(?!(.*/)?\\.{1,2}(/|$))[^\\\\\\x00-\\x1f\\x7f]+$";
 
 json relative_path(const char* description) {
-  return {{"type", "string"}, {"minLength", 1}, {"pattern", kRelativePathPattern}, {"description", description}};
+  return {{"type", "string"},
+          {"minLength", 1},
+          {"maxLength", storage_limits::kMaxPathLength},
+          {"pattern", kRelativePathPattern},
+          {"description", description}};
+}
+
+json name_list(const char* description) {
+  return {{"type", "array"},
+          {"uniqueItems", true},
+          {"maxItems", storage_limits::kMaxListLength},
+          {"items", {{"type", "string"}, {"pattern", kNamePattern}}},
+          {"description", description}};
 }
 
 json limits_schema() {
@@ -39,29 +55,35 @@ json limits_schema() {
       {"properties",
        {
            {"memoryPages",
-            {{"type", "integer"}, {"minimum", 1}, {"default", defaults.memory_pages},
+            {{"type", "integer"}, {"minimum", 1}, {"maximum", storage_limits::kMaxMemoryPages},
+             {"default", defaults.memory_pages},
              {"description", "maximum linear memory in 64 KiB wasm pages"}}},
            {"deadlineMs",
-            {{"type", "integer"}, {"minimum", 1}, {"default", defaults.deadline_ms},
+            {{"type", "integer"}, {"minimum", 1}, {"maximum", storage_limits::kMaxDeadlineMs},
+             {"default", defaults.deadline_ms},
              {"description", "wall-clock limit of one call in milliseconds; a call past it is stopped"}}},
            {"maxBinaryBytes",
-            {{"type", "integer"}, {"minimum", 1}, {"default", defaults.max_binary_bytes},
+            {{"type", "integer"}, {"minimum", 1}, {"maximum", storage_limits::kMaxBinaryBytes},
+             {"default", defaults.max_binary_bytes},
              {"description", "largest module file the loader accepts, in bytes"}}},
        }},
   };
 }
 
 json gui_schema() {
+  json gui_entry = relative_path("the page the kiosk opens, relative to gui/; must be listed in files");
+  gui_entry["default"] = "index.html";
   return {
       {"type", "object"},
       {"description", "files of the module's gui/ folder the kiosk may show; each one is served only when its hash matches"},
-      {"required", {"entry", "files"}},
+      {"required", {"files"}},
       {"additionalProperties", false},
       {"properties",
        {
-           {"entry", relative_path("the page the kiosk opens, relative to the gui folder, e.g. index.html")},
+           {"entry", gui_entry},
            {"files",
             {{"type", "object"},
+             {"maxProperties", storage_limits::kMaxGuiFiles},
              {"description", "every gui file, relative path -> sha256:<hex> of its contents"},
              {"propertyNames", {{"pattern", kRelativePathPattern}}},
              {"additionalProperties", {{"type", "string"}, {"pattern", kSha256Pattern}}}}},
@@ -76,18 +98,22 @@ std::span<const CapabilityInfo> staking_capabilities() { return kStakingCapabili
 json manifest_entry_schema() {
   json capability_names = json::array();
   for (const CapabilityInfo& capability : kStakingCapabilities) capability_names.push_back(capability.name);
+  json capabilities = name_list("operations the module provides; the staking routes use bls_* and tls_*");
+  capabilities["items"]["examples"] = std::move(capability_names);
   return {
       {"$schema", "https://json-schema.org/draft/2020-12/schema"},
       {"$id", "urn:cryftee:schema:manifest-entry:1"},
       {"title", "Cryftee manifest entry"},
       {"description",
        "One module in manifest.json. The publisher signs the whole entry except \"signature\" (Ed25519 over "
-       "\"cryftee-module-entry-v1\\n\" + RFC 8785 canonical JSON), so every member below is covered."},
+       "\"cryftee-module-entry-v1\\n\" + RFC 8785 canonical JSON), so every member below is covered. An entry "
+       "without publisherId, hash and signature parses but is never trusted."},
       {"type", "object"},
-      {"required", {"id", "dir", "file", "version", "minCryfteeVersion", "capabilities", "publisherId", "hash", "signature"}},
+      {"required", {"id", "dir", "file", "version"}},
+      {"additionalProperties", false},
       {"properties",
        {
-           {"id", {{"type", "string"}, {"pattern", "^[A-Za-z0-9][A-Za-z0-9_.-]*$"}, {"maxLength", 64},
+           {"id", {{"type", "string"}, {"pattern", kIdPattern}, {"maxLength", storage_limits::kMaxIdLength},
                    {"description", "unique module id; must equal the id in the module's own module.json"}}},
            {"dir", relative_path("the module's folder, relative to the module dir")},
            {"file", relative_path("the .wasm file, relative to dir")},
@@ -96,10 +122,7 @@ json manifest_entry_schema() {
            {"minCryfteeVersion", {{"type", "string"}, {"pattern", kSemverPattern},
                                   {"description", "oldest cryftee runtime the module runs on, compared as SemVer"}}},
            {"description", {{"type", "string"}, {"description", "what the module does, for operators"}}},
-           {"capabilities",
-            {{"type", "array"}, {"uniqueItems", true},
-             {"items", {{"type", "string"}, {"pattern", kNamePattern}, {"examples", capability_names}}},
-             {"description", "operations the module provides; the staking routes use bls_* and tls_*"}}},
+           {"capabilities", std::move(capabilities)},
            {"defaultFor",
             {{"type", "object"},
              {"propertyNames", {{"pattern", kNamePattern}}},
@@ -107,11 +130,8 @@ json manifest_entry_schema() {
              {"examples", json::array({{{"bls", true}, {"tls", true}}})},
              {"description", "capability families (bls, tls) this module serves by default; two loaded modules "
                              "claiming one family is a registry problem and neither becomes default"}}},
-           {"imports",
-            {{"type", "array"}, {"uniqueItems", true},
-             {"items", {{"type", "string"}, {"pattern", kNamePattern}}},
-             {"description", "host functions (module namespace \"cryftee\") the module may import; a module "
-                             "importing anything not listed here does not load"}}},
+           {"imports", name_list("host functions (module namespace \"cryftee\") the module may import; a module "
+                                 "importing anything not listed here does not load")},
            {"limits", limits_schema()},
            {"gui", gui_schema()},
            {"publisherId", {{"type", "string"}, {"minLength", 1},
@@ -133,11 +153,12 @@ json manifest_schema() {
       {"$id", "urn:cryftee:schema:manifest:1"},
       {"title", "Cryftee manifest.json"},
       {"type", "object"},
-      {"required", {"version", "modules"}},
+      {"required", {"modules"}},
+      {"additionalProperties", false},
       {"properties",
        {
            {"version", {{"type", "string"}, {"description", "version of the manifest document"}}},
-           {"modules", {{"type", "array"}, {"items", {{"$ref", "#/$defs/entry"}}}}},
+           {"modules", {{"type", "array"}, {"maxItems", storage_limits::kMaxModules}, {"items", {{"$ref", "#/$defs/entry"}}}}},
        }},
       {"$defs", {{"entry", std::move(entry)}}},
   };

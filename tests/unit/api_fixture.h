@@ -28,7 +28,8 @@ inline ModuleRecord module(std::string id, bool loaded, bool pinned, std::vector
   record.entry.hash = "sha256:" + std::string(64, 'a');
   record.computed_hash = pinned ? record.entry.hash : "sha256:" + std::string(64, 'b');
   record.status = {.trusted = loaded, .compatible = true, .loaded = loaded,
-                   .reason = loaded ? "" : "the module file's hash does not match the manifest"};
+                   .reason = loaded ? "" : "the module file's hash does not match the manifest",
+                   .failure = loaded ? ModuleFailure::None : ModuleFailure::HashMismatch};
   return record;
 }
 

@@ -30,6 +30,9 @@ TEST_F(ApiRoutes, StatusCarriesBothFieldSets) {
   EXPECT_EQ(signer["defaultFor"], json({{"bls", true}, {"tls", true}}));
   EXPECT_EQ(status["modules"][1]["loaded"], false);
   EXPECT_EQ(status["modules"][1]["reason"], "the module file's hash does not match the manifest");
+  EXPECT_EQ(status["modules"][1]["failure"], "hash_mismatch");
+  EXPECT_EQ(signer["failure"], nullptr);
+  EXPECT_EQ(signer["gui"], nullptr);
   EXPECT_EQ(status["web3Signer"]["reachable"], false);
   EXPECT_TRUE(status["wasmRuntime"].contains("healthy"));
   EXPECT_TRUE(status["wasmRuntime"].contains("engine"));

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "storage/manifest.h"
@@ -23,9 +24,28 @@ TEST(ManifestSchema, PathPatternsRefuseTraversal) {
     for (const char* good : {"bls_tls_signer_v1", "a/b.wasm", "module..v1", "x.wasm"}) {
       EXPECT_TRUE(matches(properties[field], good)) << field << " " << good;
     }
-    for (const char* bad : {"../etc", "a/../../b", "/abs/path", "..", "a/..", "a\\b", ""}) {
+    for (const char* bad : {"../etc", "a/../../b", "/abs/path", "..", "a/..", "a\\b", "", ".", "a/./b", "a//b", "a/",
+                            "a\tb"}) {
       EXPECT_FALSE(matches(properties[field], bad)) << field << " " << bad;
     }
+  }
+}
+
+TEST(ManifestSchema, DescribesExactlyTheFieldsTheParserAccepts) {
+  const json schema = manifest_entry_schema();
+  std::vector<std::string> properties;
+  for (const auto& [name, unused] : schema["properties"].items()) properties.push_back(name);
+  std::vector<std::string> fields = manifest_entry_fields();
+  std::sort(fields.begin(), fields.end());
+  EXPECT_EQ(properties, fields);
+  EXPECT_EQ(schema["additionalProperties"], false);
+  // What the schema requires, the parser requires too.
+  for (const json& field : schema["required"]) {
+    json entry = {{"id", "m"}, {"dir", "m"}, {"file", "m.wasm"}, {"version", "1.0.0"}};
+    ASSERT_TRUE(entry.contains(field.get<std::string>()));
+    EXPECT_FALSE(parse_manifest_entry(entry).parse_error) << field;
+    entry.erase(field.get<std::string>());
+    EXPECT_TRUE(parse_manifest_entry(entry).parse_error) << field;
   }
 }
 
