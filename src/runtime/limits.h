@@ -1,0 +1,28 @@
+#pragma once
+// Every limit the module runtime enforces, in one place. A manifest entry chooses its own limits
+// (ModuleLimits in storage/manifest.h); the host caps below bound whatever a manifest asks for.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace cryftee::runtime_limits {
+
+inline constexpr std::uint32_t kWasmPageBytes = 64 * 1024;
+// No module may have more linear memory than this, whatever its manifest says (256 MiB).
+inline constexpr std::uint32_t kMaxMemoryPages = 4096;
+// No call may run longer than this, whatever its manifest says.
+inline constexpr std::chrono::milliseconds kMaxDeadline{30'000};
+// No module binary may be larger than this, whatever its manifest says.
+inline constexpr std::uint64_t kMaxBinaryBytes = 64ull << 20;
+// A module response larger than this is refused as a module fault.
+inline constexpr std::size_t kMaxResponseBytes = 4 << 20;
+// One log line from a module is cut at this size.
+inline constexpr std::size_t kMaxLogLineBytes = 4096;
+// Most bytes one call of the random import may ask for.
+inline constexpr std::size_t kMaxRandomBytes = 4096;
+// Failures (trap, deadline, memory) in a row after which a module is reported unhealthy.
+inline constexpr unsigned kFailuresBeforeUnhealthy = 3;
+// JavaScript heap of each worker isolate; modules live in wasm memory, not in this heap.
+inline constexpr std::size_t kIsolateHeapBytes = 64 << 20;
+
+}  // namespace cryftee::runtime_limits
