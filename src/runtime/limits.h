@@ -20,8 +20,15 @@ inline constexpr std::size_t kMaxResponseBytes = 4 << 20;
 inline constexpr std::size_t kMaxLogLineBytes = 4096;
 // Most bytes one call of the random import may ask for.
 inline constexpr std::size_t kMaxRandomBytes = 4096;
+// Most bytes of a message a module may pass to a signing import.
+inline constexpr std::size_t kMaxSignedMessageBytes = 1 << 20;
+// Most bytes the sha256 import hashes in one call.
+inline constexpr std::size_t kMaxHashInputBytes = 1 << 20;
 // Failures (trap, deadline, memory) in a row after which a module is reported unhealthy.
 inline constexpr unsigned kFailuresBeforeUnhealthy = 3;
+// Egress through the http_request import: whole-exchange timeout and most bytes each way.
+inline constexpr std::chrono::milliseconds kHttpTimeout{5'000};
+inline constexpr std::size_t kMaxHttpBodyBytes = 1 << 20;
 // JavaScript heap of each worker isolate; modules live in wasm memory, not in this heap.
 inline constexpr std::size_t kIsolateHeapBytes = 64 << 20;
 

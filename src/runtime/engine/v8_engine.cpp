@@ -313,7 +313,7 @@ class V8Instance final : public Instance, public GuestMemory {
         throw fault(FailState::OutOfMemory, reason + " with its memory at the limit of " + std::to_string(cap) +
                                                 " pages (limits.memoryPages)");
       }
-      throw fault(FailState::Trap, reason);
+      throw fault(FailState::Trap, reason + " (memory " + std::to_string(memory_pages()) + " of " + std::to_string(cap) + " pages)");
     }
     if (type->results.empty()) return 0;
     return from_v8(v8_context, type->results[0], value);

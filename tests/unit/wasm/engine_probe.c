@@ -19,7 +19,7 @@ EXPORT("spin") int spin(void) {
 }
 
 EXPORT("grow_forever") int grow_forever(void) {
-  while (__builtin_wasm_memory_grow(0, 1) != -1) {
+  while (__builtin_wasm_memory_grow(0, 1) != (__SIZE_TYPE__)-1) {
   }
   __builtin_trap();
 }
