@@ -24,7 +24,7 @@ void require_export(const engine::WasmModuleInfo& info, const std::string& name,
   auto actual = info.export_type(name);
   if (!actual || *actual != expected) {
     throw Error(422, "bad_module", "the module does not export '" + name +
-                                       "' with the ABI v1 signature; build it with sdk/cryftee.h");
+                                       "' with the ABI v1 signature; build it with sdk/include/cryftee.h");
   }
 }
 

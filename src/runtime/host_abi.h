@@ -1,6 +1,6 @@
 #pragma once
 // Host ABI v1: what a module exports, what the host offers it to import, and how one call runs.
-// docs/abi.md is the full description; sdk/cryftee.h is the module side of the same contract.
+// docs/abi.md is the full description; sdk/include/cryftee.h is the module side of the same contract.
 //
 // Exports: memory, cryftee_abi_version() -> i32 (1), cryftee_alloc(i32 size) -> i32,
 //          cryftee_handle(i32 op_ptr, i32 op_len, i32 req_ptr, i32 req_len) -> i64 (ptr << 32 | len).
