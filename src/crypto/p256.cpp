@@ -1,0 +1,162 @@
+#include "crypto/p256.h"
+
+#include <openssl/core_names.h>
+#include <openssl/obj_mac.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <string>
+
+#include "crypto/openssl_handles.h"
+#include "util/error.h"
+
+namespace cryftee::p256 {
+namespace {
+
+constexpr const char* kGroupName = "prime256v1";  // OpenSSL's name for P-256
+constexpr std::size_t kCompressedPointSize = 33;
+constexpr std::size_t kMaxGroupNameSize = 64;
+
+const EC_GROUP* p256_group() noexcept {
+  // Shared read-only by every thread, never freed: OpenSSL allows concurrent use of an unmodified group.
+  static const EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+  return group;
+}
+
+bool is_p256_key(EVP_PKEY* key) noexcept {
+  if (!EVP_PKEY_is_a(key, "EC")) return false;
+  char name[kMaxGroupNameSize];
+  std::size_t name_size = 0;
+  if (EVP_PKEY_get_group_name(key, name, sizeof name, &name_size) != 1) return false;
+  return std::string_view(name, name_size) == kGroupName;
+}
+
+std::optional<PublicKey> point_to_uncompressed(ByteView point_bytes) noexcept {
+  if (point_bytes.size() != kPublicKeySize && point_bytes.size() != kCompressedPointSize) return std::nullopt;
+  const EC_GROUP* group = p256_group();
+  openssl::EcPoint point(EC_POINT_new(group));
+  // oct2point rejects encodings of points that are not on the curve, and the identity has no such encoding.
+  if (!point || EC_POINT_oct2point(group, point.get(), point_bytes.data(), point_bytes.size(), nullptr) != 1) {
+    openssl::clear_errors();
+    return std::nullopt;
+  }
+  PublicKey out;
+  if (EC_POINT_point2oct(group, point.get(), POINT_CONVERSION_UNCOMPRESSED, out.data(), out.size(), nullptr) !=
+      out.size()) {
+    openssl::clear_errors();
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<PublicKey> public_key_of(EVP_PKEY* key) noexcept {
+  std::array<std::uint8_t, kPublicKeySize> encoded{};
+  std::size_t encoded_size = 0;
+  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, encoded.data(), encoded.size(),
+                                      &encoded_size) != 1) {
+    openssl::clear_errors();
+    return std::nullopt;
+  }
+  return point_to_uncompressed(ByteView(encoded.data(), encoded_size));
+}
+
+PkeyPtr public_key_object(const PublicKey& point) noexcept {
+  openssl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) return nullptr;
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(kGroupName), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<std::uint8_t*>(point.data()),
+                                        point.size()),
+      OSSL_PARAM_construct_end()};
+  EVP_PKEY* key = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    openssl::clear_errors();
+    return nullptr;
+  }
+  return PkeyPtr(key);
+}
+
+// Refuses encrypted PEM instead of prompting on a terminal for a passphrase.
+int refuse_passphrase(char*, int, int, void*) { return -1; }
+
+}  // namespace
+
+PrivateKey::PrivateKey(PkeyPtr key) : key_(std::move(key)) {
+  auto point = public_key_of(key_.get());
+  if (!point) throw internal_error("could not read the public half of a P-256 key", "tls_key_failure");
+  public_key_ = *point;
+}
+
+PrivateKey PrivateKey::generate() {
+  PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  if (!key) {
+    openssl::clear_errors();
+    throw internal_error("P-256 key generation failed; retry, and check OpenSSL's random source",
+                         "tls_key_failure");
+  }
+  return PrivateKey(std::move(key));
+}
+
+PrivateKey PrivateKey::from_pem(std::string_view pem) {
+  auto bio = openssl::memory_bio(pem.data(), pem.size());
+  PkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, refuse_passphrase, nullptr) : nullptr);
+  if (!key) {
+    openssl::clear_errors();
+    throw bad_request(
+        "the TLS private key is not an unencrypted PEM private key; give the PKCS#8 PEM "
+        "(\"BEGIN PRIVATE KEY\") of a P-256 key",
+        "invalid_tls_key");
+  }
+  if (!is_p256_key(key.get())) {
+    throw unprocessable("the TLS private key is not an ECDSA P-256 key; staking TLS keys must use P-256",
+                        "unsupported_tls_key");
+  }
+  return PrivateKey(std::move(key));
+}
+
+Bytes PrivateKey::sign_digest(ByteView digest) const {
+  if (digest.size() != kDigestSize) {
+    throw bad_request("the digest to sign must be 32 bytes (a SHA-256 hash), got " + std::to_string(digest.size()),
+                      "invalid_digest");
+  }
+  // A context per call: contexts are not shareable between threads, the key is.
+  openssl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+  Bytes signature(kMaxSignatureSize);
+  std::size_t signature_size = signature.size();
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+      EVP_PKEY_sign(ctx.get(), signature.data(), &signature_size, digest.data(), digest.size()) != 1) {
+    openssl::clear_errors();
+    throw internal_error("ECDSA P-256 signing failed", "tls_sign_failure");
+  }
+  signature.resize(signature_size);
+  return signature;
+}
+
+std::optional<PublicKey> normalize_public_key(ByteView encoded) noexcept {
+  if (encoded.size() == kPublicKeySize || encoded.size() == kCompressedPointSize) {
+    return point_to_uncompressed(encoded);
+  }
+  const unsigned char* cursor = encoded.data();
+  PkeyPtr key(d2i_PUBKEY(nullptr, &cursor, static_cast<long>(encoded.size())));
+  if (!key || cursor != encoded.data() + encoded.size() || !is_p256_key(key.get())) {
+    openssl::clear_errors();
+    return std::nullopt;
+  }
+  return public_key_of(key.get());
+}
+
+bool verify_digest(ByteView public_key, ByteView digest, ByteView der_signature) noexcept {
+  if (digest.size() != kDigestSize) return false;
+  auto point = normalize_public_key(public_key);
+  if (!point) return false;
+  PkeyPtr key = public_key_object(*point);
+  if (!key) return false;
+  openssl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+  const bool valid = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+                     EVP_PKEY_verify(ctx.get(), der_signature.data(), der_signature.size(), digest.data(),
+                                     digest.size()) == 1;
+  openssl::clear_errors();
+  return valid;
+}
+
+}  // namespace cryftee::p256
