@@ -32,10 +32,23 @@ struct Limits {
 
 struct Web3SignerSettings {
   bool enabled = false;
-  std::vector<std::string> urls;
+  std::vector<std::string> urls;  // tried in order; the first that answers is used until it fails
   bool ephemeral = false;
   // Base64 BLS secret that cryftgo may hand over at start; a secret: never log or echo it.
   std::optional<std::string> key_material;
+
+  // HTTPS towards Web3Signer: CA bundle to trust (default: the system's) and an optional client identity.
+  std::optional<std::filesystem::path> ca_file;
+  std::optional<std::filesystem::path> client_cert;
+  std::optional<std::filesystem::path> client_key;
+  // Bearer token for the Keymanager API when Web3Signer requires one; a secret: never log or echo it.
+  std::optional<std::string> auth_token;
+
+  std::chrono::milliseconds connect_timeout = defaults::kWeb3SignerConnectTimeout;
+  std::chrono::milliseconds request_timeout = defaults::kWeb3SignerRequestTimeout;
+  unsigned max_attempts = defaults::kWeb3SignerMaxAttempts;  // per idempotent call, first try included
+  std::chrono::milliseconds retry_backoff = defaults::kWeb3SignerRetryBackoff;  // doubles per retry
+  std::chrono::milliseconds health_interval = defaults::kWeb3SignerHealthInterval;
 };
 
 struct Config {

@@ -15,6 +15,15 @@ inline constexpr const char* kHttpAddr = "0.0.0.0:323";
 inline constexpr const char* kLogLevel = "info";
 inline constexpr const char* kLogFormat = "text";
 
+// Web3Signer client (custody/web3signer_client.h) and its health checker.
+inline constexpr std::chrono::milliseconds kWeb3SignerConnectTimeout{2'000};
+inline constexpr std::chrono::milliseconds kWeb3SignerRequestTimeout{5'000};
+inline constexpr unsigned kWeb3SignerMaxAttempts = 3;
+inline constexpr std::chrono::milliseconds kWeb3SignerRetryBackoff{100};
+inline constexpr std::chrono::milliseconds kWeb3SignerHealthInterval{5'000};
+inline constexpr std::size_t kWeb3SignerMaxResponseBytes = 4 << 20;  // 4 MiB
+inline constexpr std::size_t kWeb3SignerIdleHandles = 8;  // pooled keep-alive connections kept when idle
+
 inline constexpr unsigned kUdsSocketMode = 0660;
 inline constexpr std::size_t kMaxBodyBytes = 1 << 20;        // 1 MiB
 inline constexpr std::size_t kMaxHeaderBytes = 16 << 10;     // 16 KiB
