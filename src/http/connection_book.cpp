@@ -12,10 +12,17 @@ bool ConnectionBook::try_reserve() {
 }
 
 void ConnectionBook::enter(const std::shared_ptr<Connection>& connection) {
-  std::lock_guard lock(mutex_);
-  // Forget connections that have gone, so the list stays as long as the number open.
-  connections_.remove_if([](const std::weak_ptr<Connection>& weak) { return weak.expired(); });
-  connections_.push_back(connection);
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      // Forget connections that have gone, so the list stays as long as the number open.
+      connections_.remove_if([](const std::weak_ptr<Connection>& weak) { return weak.expired(); });
+      connections_.push_back(connection);
+      return;
+    }
+  }
+  // Accepted just as the drain began: it missed the call to everyone, so it gets its own.
+  connection->begin_shutdown();
 }
 
 void ConnectionBook::leave() {

@@ -117,7 +117,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void read_header() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(settings_.limits.max_header_bytes, UINT32_MAX)));
-    parser_->body_limit(settings_.limits.max_body_bytes);
+    // The body limit is applied once the headers are in, so an oversized Content-Length is answered
+    // with the method and path known (see on_header).
+    parser_->body_limit(boost::none);
     lowest().expires_after(settings_.limits.request_timeout);
     beast::http::async_read_header(stream_, buffer_, *parser_,
                                    [self = this->shared_from_this()](beast::error_code error, std::size_t) {
@@ -131,6 +133,22 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     const auto length = parser_->content_length();
     if (length && *length > settings_.limits.max_body_bytes) return refuse_body(std::to_string(*length) + " bytes");
     if (parser_->is_done()) return dispatch();
+    parser_->body_limit(settings_.limits.max_body_bytes);
+    if (beast::iequals(parser_->get()[beast::http::field::expect], "100-continue")) return send_continue();
+    read_body();
+  }
+
+  // The client waits for this before it sends the body; refusals above are sent instead of it.
+  void send_continue() {
+    continue_.emplace(beast::http::status::continue_, 11);
+    beast::http::async_write(stream_, *continue_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+      self->continue_.reset();
+      if (error) return self->lowest().close();
+      self->read_body();
+    });
+  }
+
+  void read_body() {
     beast::http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code e, std::size_t) {
       self->on_body(e);
     });
@@ -277,6 +295,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::optional<beast::http::response<beast::http::string_body>> response_;
+  std::optional<beast::http::response<beast::http::empty_body>> continue_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool idle_ = false;
   bool keep_alive_ = false;

@@ -1,0 +1,121 @@
+// `cryftee [flags]`: resolves the configuration, verifies the modules, wires the API and the kiosk to the
+// router, and serves until SIGINT/SIGTERM. Start-up problems end the process with one clear line on
+// stderr: exit 2 for a bad setting, 1 for anything else that prevents serving.
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "attest/attestor.h"
+#include "cli/commands.h"
+#include "config/loader.h"
+#include "http/api_context.h"
+#include "http/api_routes.h"
+#include "http/connection_tracker.h"
+#include "http/listener_error.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/static_files.h"
+#include "runtime/loader.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "version.h"
+
+namespace cryftee::cli {
+namespace {
+
+constexpr int kExitCannotServe = 1;
+constexpr int kExitBadConfiguration = 2;
+// The registry read at start-up; every successful reload adds one.
+constexpr std::uint64_t kFirstEpoch = 1;
+
+const char* transport_name(Transport transport) { return transport == Transport::Uds ? "uds" : "https"; }
+
+// The loader logs each module's verdict; this is the one summary line per registry.
+void log_registry(const char* event, const Registry& registry) {
+  std::size_t loaded = 0;
+  for (const ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
+  log::info(event, {{"epoch", registry.epoch}, {"manifest", registry.manifest_path}, {"modules", registry.modules.size()},
+                    {"loaded", loaded}});
+}
+
+// The machine code of a JSON error body, for the connection counters; empty when there is none.
+std::string error_code_of(const http::Response& response) {
+  if (response.status < 400) return {};
+  const auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (!body.is_object() || !body.contains("error") || !body["error"].is_string()) return {};
+  return body["error"].get<std::string>();
+}
+
+int serve(const Config& config) {
+  RegistryHolder registry;
+  registry.replace(build_registry(config, kFirstEpoch));
+  log_registry("registry_ready", *registry.current());
+
+  Attestor attestor(config);
+  ConnectionTracker connection;
+  // One reload at a time: each builds on the epoch of the registry it replaces.
+  std::mutex reload_mutex;
+  auto reload = [&config, &registry, &reload_mutex]() -> std::shared_ptr<const Registry> {
+    std::lock_guard lock(reload_mutex);
+    auto next = build_registry(config, registry.current()->epoch + 1);
+    registry.replace(next);
+    log_registry("registry_swapped", *next);
+    return next;
+  };
+  http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
+
+  const http::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
+  http::Router router(policy);
+  http::add_api_routes(router, context);
+  const http::StaticFiles kiosk_files(config.ui_dir);
+  router.add_prefix("/", http::Access::ReadOnly, [&kiosk_files](const http::Request& request) { return kiosk_files.serve(request); });
+
+  http::Server server(config, router, [&connection](const http::Response& response) {
+    connection.record(response.status, error_code_of(response));
+  });
+  server.run();
+  return 0;
+}
+
+}  // namespace
+
+int run_daemon(int argc, char** argv) {
+  std::optional<Config> loaded;
+  try {
+    ConfigOutcome outcome = load_config(argc, argv, process_environment(), std::cout);
+    if (!outcome.config) return outcome.exit_code;
+    loaded = std::move(outcome.config);
+  } catch (const ConfigError& error) {
+    std::cerr << "cryftee: " << error.what() << '\n';
+    return kExitBadConfiguration;
+  }
+  const Config& config = *loaded;
+
+  log::Level level = log::Level::Info;
+  log::parse_level(config.log_level, level);
+  log::configure(level, config.log_format);
+  log::info("starting", {{"version", kCryfteeVersion}, {"transport", transport_name(config.transport)},
+                         {"sources", config.sources}});
+  for (const std::string& warning : config.warnings) log::warn("configuration", {{"warning", warning}});
+  // A client that goes away mid-answer must not kill the daemon; the write simply fails.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    return serve(config);
+  } catch (const http::ListenerError& error) {
+    std::cerr << "cryftee: " << error.what() << '\n';
+    log::error("cannot_serve", {{"message", error.what()}});
+  } catch (const Error& error) {
+    std::cerr << "cryftee: " << error.what() << '\n';
+    log::error("cannot_serve", {{"code", error.code()}, {"message", error.what()}});
+  } catch (const std::exception& error) {
+    std::cerr << "cryftee: " << error.what() << '\n';
+    log::error("cannot_serve", {{"message", error.what()}});
+  }
+  return kExitCannotServe;
+}
+
+}  // namespace cryftee::cli
