@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
 import { startDaemon, SHARED_DIR } from './lib/daemon.mjs';
 
@@ -63,6 +64,24 @@ test('each debug_v1 failure answers a JSON error and the signer keeps signing', 
   }
   const echo = await post('/v1/modules/call', { moduleId: 'debug_v1', operation: 'debug_echo', request: { x: 1 } });
   assert.deepEqual(echo.json.echo, { x: 1 });
+});
+
+test('TLS signatures verify with the openssl CLI against the returned certificate', async () => {
+  const reg = await post('/v1/staking/tls/register', { key_type: 'SECP256K1' });
+  assert.equal(reg.status, 200, reg.text);
+  assert.match(reg.json.node_id, /^NodeID-/);
+  const data = Buffer.from('tls staking handshake');
+  const signed = await post('/v1/staking/tls/sign', { pubkey: reg.json.pubkey, data: data.toString('base64') });
+  assert.equal(signed.status, 200, signed.text);
+  const dir = daemon.dir;
+  fs.writeFileSync(path.join(dir, 'cert.pem'), reg.json.certChainPEM);
+  fs.writeFileSync(path.join(dir, 'data.bin'), data);
+  fs.writeFileSync(path.join(dir, 'sig.der'), Buffer.from(signed.json.signatureB64, 'base64'));
+  const pub = execFileSync('openssl', ['x509', '-pubkey', '-noout', '-in', path.join(dir, 'cert.pem')]);
+  fs.writeFileSync(path.join(dir, 'pub.pem'), pub);
+  const out = execFileSync('openssl', ['dgst', '-sha256', '-verify', path.join(dir, 'pub.pem'),
+    '-signature', path.join(dir, 'sig.der'), path.join(dir, 'data.bin')]).toString();
+  assert.match(out, /Verified OK/);
 });
 
 test('bad input answers JSON errors', async () => {
