@@ -35,3 +35,32 @@ test('reload under four signing clients loses nothing and signs correctly', asyn
   assert.equal(counts.bad, 0);
   assert.ok(counts.ok > 20, `only ${counts.ok} signatures`);
 });
+
+test('a module importing what its signed entry does not grant is refused, naming the import; the signer still signs', async () => {
+  const { startDaemon: start, tempDir, copyBundledModules, BIN, BUILD_DIR } = await import('./lib/daemon.mjs');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { execFileSync } = await import('node:child_process');
+  const modules = copyBundledModules(path.join(tempDir(), 'modules'));
+  const manifestPath = path.join(modules, 'manifest.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  const debug = manifest.modules.find((m) => m.id === 'debug_v1');
+  debug.imports = [];
+  delete debug.signature;
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  execFileSync(BIN, ['module', 'sign', '--manifest', manifestPath, '--key', path.join(BUILD_DIR, 'dev', 'publisher.pem'),
+    '--publisher', 'cryftee-dev', '--module-dir', modules]);
+  const other = await start({ moduleDir: modules });
+  try {
+    const status = await other.request('GET', '/v1/staking/status');
+    const entry = status.json.modules.find((m) => m.id === 'debug_v1');
+    assert.equal(entry.loaded, false);
+    assert.match(entry.reason, /http_request/);
+    const reg = await other.request('POST', '/v1/staking/bls/register', { mode: 'generate' });
+    assert.equal(reg.status, 200, reg.text);
+    const refused = await other.request('POST', '/v1/modules/call', { moduleId: 'debug_v1', operation: 'debug_echo' });
+    assert.equal(refused.status, 503, refused.text);
+  } finally {
+    await other.stop('SIGINT');
+  }
+});
