@@ -15,10 +15,15 @@
 #include "http/api_routes.h"
 #include "http/connection_tracker.h"
 #include "http/listener_error.h"
+#include "http/module_facts.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "custody/memory_custody.h"
+#include "runtime/dispatch.h"
+#include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
+#include "runtime/startup_keys.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "version.h"
@@ -50,22 +55,33 @@ std::string error_code_of(const http::Response& response) {
 }
 
 int serve(const Config& config) {
+  // Keys live in memory custody; modules run on the dispatcher's V8 workers, which also vet each module
+  // for the registry (compile, ABI exports, granted imports).
+  MemoryCustody custody;
+  runtime::load_startup_keys(config, custody);
+  runtime::Dispatcher dispatcher(engine::make_v8_engine(), config.engine_workers, &custody, &config.web3signer);
+  log::info("engine_ready", {{"engine", dispatcher.engine_name()}, {"workers", dispatcher.worker_count()}});
+
   RegistryHolder registry;
-  registry.replace(build_registry(config, kFirstEpoch));
+  registry.replace(build_registry(config, kFirstEpoch, dispatcher.engine_check()));
   log_registry("registry_ready", *registry.current());
 
   Attestor attestor(config);
   ConnectionTracker connection;
   // One reload at a time: each builds on the epoch of the registry it replaces.
   std::mutex reload_mutex;
-  auto reload = [&config, &registry, &reload_mutex]() -> std::shared_ptr<const Registry> {
+  auto reload = [&config, &registry, &reload_mutex, &dispatcher]() -> std::shared_ptr<const Registry> {
     std::lock_guard lock(reload_mutex);
-    auto next = build_registry(config, registry.current()->epoch + 1);
+    auto next = build_registry(config, registry.current()->epoch + 1, dispatcher.engine_check());
     registry.replace(next);
+    dispatcher.retain_only(*next);
     log_registry("registry_swapped", *next);
     return next;
   };
   http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
+  context.dispatcher = &dispatcher;
+  context.custody = &custody;
+  context.runtime_facts = [&dispatcher, &custody] { return http::module_runtime_facts(dispatcher, custody); };
 
   const http::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
   http::Router router(policy);

@@ -11,6 +11,10 @@
 namespace cryftee {
 class Attestor;           // attest/attestor.h
 class ConnectionTracker;  // http/connection_tracker.h
+class KeyCustody;         // custody/key_custody.h
+namespace runtime {
+class Dispatcher;  // runtime/dispatch.h
+}
 }
 
 namespace cryftee::http {
@@ -26,6 +30,9 @@ struct ApiContext {
   // What the engine, key custody and the Web3Signer client report (http/runtime_facts.h); empty until one
   // of them is attached, and then status and schema say that part is absent.
   std::function<RuntimeFacts()> runtime_facts = {};
+  // Runs module operations and holds the keys; null until attached, and staking routes then answer 503.
+  runtime::Dispatcher* dispatcher = nullptr;
+  KeyCustody* custody = nullptr;
 };
 
 }  // namespace cryftee::http

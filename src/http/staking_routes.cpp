@@ -1,13 +1,20 @@
-// The staking routes. Module code cannot run in this daemon yet, so each route checks its request and
-// answers 503 naming the capability no module can provide.
+// The staking routes (and the generic module call route): each request goes to the module that is the
+// default for its capability family, runs there under its limits, and comes back with moduleId and
+// moduleVersion added. Secret-bearing fields are taken out here, before the request reaches a module:
+// an ephemeralKeyB64 secret is imported into key custody and the module sees only its keyHandle.
 #include <algorithm>
 
+#include "custody/key_custody.h"
 #include "http/api_routes.h"
 #include "http/json_body.h"
+#include "runtime/dispatch.h"
+#include "util/encoding.h"
 #include "util/error.h"
 
 namespace cryftee::http {
 namespace {
+
+constexpr std::size_t kBlsSecretSize = 32;
 
 struct StakingRoute {
   const char* path;
@@ -22,22 +29,65 @@ constexpr StakingRoute kStakingRoutes[] = {
     {"/v1/staking/tls/sign", "tls_sign", "tls"},
 };
 
+// Fields that carry secrets; never passed to a module.
+constexpr const char* kSecretFields[] = {"ephemeralKeyB64", "password", "keystore", "privateKeyPEM"};
+
 bool declares(const ModuleRecord& record, const std::string& capability) {
   const auto& capabilities = record.entry.capabilities;
   return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
 }
 
-Error no_module(const Registry& registry, const StakingRoute& route) {
+const ModuleRecord& module_for(const Registry& registry, const StakingRoute& route) {
   const ModuleRecord* module = registry.default_for(route.family);
-  if (module && declares(*module, route.capability)) {
-    return unavailable(std::string("no module provides ") + route.capability + " here: module '" + module->entry.id +
-                           "' declares it, but no WebAssembly engine is attached to this daemon to run it",
-                       "no_module");
+  if (module == nullptr || !declares(*module, route.capability)) {
+    throw unavailable(std::string("no module provides ") + route.capability +
+                          ": load a trusted module that declares it and is the default for '" + route.family +
+                          "' (GET /v1/staking/status lists every module and why it did not load)",
+                      "no_module");
   }
-  return unavailable(std::string("no module provides ") + route.capability +
-                         ": load a trusted module that declares it and is the default for '" + route.family +
-                         "' (GET /v1/staking/status lists every module and why it did not load)",
-                     "no_module");
+  return *module;
+}
+
+runtime::Dispatcher& dispatcher(ApiContext& context) {
+  if (context.dispatcher == nullptr || context.custody == nullptr) {
+    throw unavailable("no module runtime is attached to this daemon, so no module can run", "no_runtime");
+  }
+  return *context.dispatcher;
+}
+
+// Imports ephemeralKeyB64 into custody and names the key by handle instead; a register request's
+// keyHandle is only ever set here, never taken from the client.
+void take_secrets(nlohmann::json& body, KeyCustody& custody) {
+  body.erase("keyHandle");
+  auto secret_field = body.find("ephemeralKeyB64");
+  if (secret_field != body.end() && !secret_field->is_null()) {
+    if (!secret_field->is_string()) throw bad_request("'ephemeralKeyB64' must be a base64 string", "invalid_field");
+    std::optional<Bytes> secret = base64_decode(secret_field->get_ref<const std::string&>());
+    secure_zero(secret_field->get_ref<std::string&>());
+    if (!secret || secret->size() != kBlsSecretSize) {
+      if (secret) secure_zero(*secret);
+      throw bad_request("'ephemeralKeyB64' must be a 32-byte BLS secret key, base64", "invalid_field");
+    }
+    try {
+      body["keyHandle"] = custody.bls_import(*secret).handle;
+    } catch (...) {
+      secure_zero(*secret);
+      throw;
+    }
+    secure_zero(*secret);
+  }
+  for (const char* field : kSecretFields) {
+    auto it = body.find(field);
+    if (it == body.end()) continue;
+    if (it->is_string()) secure_zero(it->get_ref<std::string&>());
+    body.erase(it);
+  }
+}
+
+Response answer(nlohmann::json response, const ModuleRecord& module) {
+  response["moduleId"] = module.entry.id;
+  response["moduleVersion"] = module.entry.version;
+  return Response::json(response);
 }
 
 }  // namespace
@@ -45,10 +95,36 @@ Error no_module(const Registry& registry, const StakingRoute& route) {
 void add_staking_routes(Router& router, ApiContext& context) {
   for (const StakingRoute& route : kStakingRoutes) {
     router.add("POST", route.path, Access::Staking, [&context, &route](const Request& request) -> Response {
-      json_object_body(request);
-      throw no_module(*context.registry.current(), route);
+      nlohmann::json body = json_object_body(request);
+      runtime::Dispatcher& runtime = dispatcher(context);
+      const std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
+      const ModuleRecord& module = module_for(*registry, route);
+      if (std::string_view(route.capability).ends_with("_register")) take_secrets(body, *context.custody);
+      return answer(runtime.call(module, route.capability, body), module);
     });
   }
+
+  // Any loaded module's declared operation: {"moduleId", "operation", "request": {...}}. Used for modules
+  // that are not the default for a family (debug_v1) and by operators' tools.
+  router.add("POST", "/v1/modules/call", Access::Staking, [&context](const Request& request) -> Response {
+    nlohmann::json body = json_object_body(request);
+    runtime::Dispatcher& runtime = dispatcher(context);
+    const std::string id = body.value("moduleId", "");
+    const std::string operation = body.value("operation", "");
+    if (id.empty() || operation.empty()) {
+      throw bad_request("'moduleId' and 'operation' are required", "missing_field");
+    }
+    nlohmann::json module_request = body.value("request", nlohmann::json::object());
+    if (!module_request.is_object()) throw bad_request("'request' must be a JSON object", "invalid_field");
+    const std::shared_ptr<const Registry> registry = context.registry.current();
+    const ModuleRecord* module = registry->find(id);
+    if (module == nullptr) throw not_found("no module '" + id + "' is in the manifest", "module_not_found");
+    if (!declares(*module, operation)) {
+      throw not_found("module '" + id + "' does not declare the operation '" + operation + "'", "unknown_operation");
+    }
+    if (operation.ends_with("_register")) take_secrets(module_request, *context.custody);
+    return answer(runtime.call(*module, operation, module_request), *module);
+  });
 }
 
 }  // namespace cryftee::http

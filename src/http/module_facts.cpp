@@ -1,0 +1,37 @@
+#include "http/module_facts.h"
+
+#include "custody/key_custody.h"
+#include "runtime/dispatch.h"
+#include "runtime/host_abi.h"
+#include "util/encoding.h"
+
+namespace cryftee::http {
+
+RuntimeFacts module_runtime_facts(const runtime::Dispatcher& dispatcher, const KeyCustody& custody) {
+  RuntimeFacts facts;
+  for (const auto& key : custody.bls_keys()) facts.signer.bls_pubkeys.push_back("0x" + hex_encode(key.public_key));
+  for (const auto& key : custody.tls_keys()) facts.signer.tls_pubkeys.push_back("0x" + hex_encode(key.public_key));
+
+  facts.runtime.engine = dispatcher.engine_name();
+  facts.runtime.healthy = true;
+  facts.runtime.reason.reset();
+  nlohmann::json modules = nlohmann::json::object();
+  for (const auto& [id, health] : dispatcher.health()) {
+    modules[id] = {{"healthy", health.healthy},
+                   {"calls", health.calls},
+                   {"failures", health.failures},
+                   {"lastFailure", health.last_failure.empty() ? nlohmann::json(nullptr) : nlohmann::json(health.last_failure)}};
+    if (!health.healthy && facts.runtime.healthy) {
+      facts.runtime.healthy = false;
+      facts.runtime.reason = "module '" + id + "' is unhealthy: " + health.last_failure;
+    }
+  }
+  facts.runtime.details = {{"workers", dispatcher.worker_count()},
+                           {"keyCustody", std::string(custody.backend_name())},
+                           {"modules", modules}};
+
+  for (const auto& import : runtime::host_imports()) facts.host_imports.push_back(import.grant);
+  return facts;
+}
+
+}  // namespace cryftee::http

@@ -1,0 +1,102 @@
+#pragma once
+// Runs module operations on a pool of worker threads. Each worker owns one engine Worker (a V8 isolate)
+// and at most one instance per module, created on first use and replaced after a module fault, so
+// independent requests run in parallel and a failing module never disturbs another.
+//
+// Modules are compiled once, when the registry builder offers them through engine_check(); a module
+// whose compilation, exports or imports are refused is not loaded and its reason says why.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "runtime/engine/engine.h"
+#include "runtime/loader.h"
+#include "runtime/registry.h"
+
+namespace cryftee {
+class KeyCustody;
+}
+
+namespace cryftee::runtime {
+
+struct ModuleHealth {
+  bool healthy = true;
+  unsigned consecutive_failures = 0;
+  std::uint64_t calls = 0;
+  std::uint64_t failures = 0;
+  std::string last_failure;  // why the last fault happened, for status
+};
+
+class Dispatcher {
+ public:
+  // workers == 0: one per core. custody may be null (custody imports then answer 503).
+  Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, KeyCustody* custody,
+             const Web3SignerSettings* web3signer);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // For build_registry: compiles a verified module, checks its exports and granted imports and
+  // instantiates it once. Returns the reason when the module is refused.
+  EngineCheck engine_check();
+
+  // Runs `operation` of a loaded module with a JSON request and returns its JSON response. A module's
+  // {"error", "message", "status"} answer becomes a cryftee::Error with that status (400 by default);
+  // faults become ModuleFault (500 module_trap / 503 module_timeout). Blocks until done.
+  nlohmann::json call(const ModuleRecord& module, std::string_view operation, const nlohmann::json& request);
+
+  // Drops compiled modules no longer in `current` (after a reload has been swapped in).
+  void retain_only(const Registry& current);
+
+  std::map<std::string, ModuleHealth> health() const;
+  std::string engine_name() const { return engine_name_; }
+  unsigned worker_count() const { return static_cast<unsigned>(threads_.size()); }
+
+ private:
+  struct Prepared {
+    std::string module_id;
+    std::shared_ptr<const engine::CompiledModule> compiled;
+    std::vector<engine::HostFunction> imports;
+  };
+  struct Job {
+    std::shared_ptr<const Prepared> module;
+    std::string operation;
+    std::string request;
+    std::function<void(std::string, std::exception_ptr)> done;
+  };
+
+  static std::string cache_key(const ModuleRecord& module);
+  std::optional<std::string> accept(const ModuleRecord& module);
+  void run_worker();
+  void record(const std::string& module_id, const std::exception_ptr& failure);
+
+  std::unique_ptr<engine::Engine> engine_;
+  std::string engine_name_;
+  KeyCustody* custody_;
+  const Web3SignerSettings* web3signer_;
+
+  mutable std::mutex prepared_mutex_;
+  std::map<std::string, std::shared_ptr<const Prepared>> prepared_;
+
+  mutable std::mutex health_mutex_;
+  std::map<std::string, ModuleHealth> health_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace cryftee::runtime

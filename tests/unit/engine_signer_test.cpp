@@ -1,0 +1,149 @@
+// bls_tls_signer_v1 through dispatch, the host ABI and memory custody: the shared known-answer vectors
+// sign to exactly the expected bytes, AvalancheGo's local signers give their keys and proofs of
+// possession, and bad input answers JSON errors.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "crypto/bls.h"
+#include "crypto/p256.h"
+#include "crypto/sha256.h"
+#include "custody/memory_custody.h"
+#include "runtime/dispatch.h"
+#include "runtime/engine/v8_engine.h"
+#include "util/encoding.h"
+
+namespace cryftee::runtime {
+namespace {
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+class SignerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ifstream in(std::string(CRYFTEE_TEST_WASM_DIR) + "/bls_tls_signer_v1.wasm", std::ios::binary);
+    record_.entry = parse_manifest_entry_stub();
+    record_.computed_hash = "sha256:signer";
+    record_.wasm = std::make_shared<const Bytes>(Bytes(std::istreambuf_iterator<char>(in), {}));
+    record_.status.loaded = true;
+    ASSERT_EQ(dispatcher_.engine_check()(record_), std::nullopt);
+  }
+
+  static ManifestEntry parse_manifest_entry_stub() {
+    auto module_json = read_json(std::string(CRYFTEE_SOURCE_DIR) + "/modules/bls_tls_signer_v1/module.json");
+    ManifestEntry entry;
+    entry.id = module_json["id"];
+    entry.version = module_json["version"];
+    entry.imports = module_json["imports"].get<std::vector<std::string>>();
+    entry.limits.memory_pages = module_json["limits"]["memoryPages"];
+    entry.limits.deadline_ms = module_json["limits"]["deadlineMs"];
+    entry.signature = "test";
+    return entry;
+  }
+
+  nlohmann::json call(const std::string& op, const nlohmann::json& request) { return dispatcher_.call(record_, op, request); }
+
+  int error_status(const std::string& op, const nlohmann::json& request) {
+    try {
+      call(op, request);
+    } catch (const Error& error) {
+      return error.status();
+    }
+    return 200;
+  }
+
+  std::string import_secret(const std::string& secret_hex) {
+    Bytes secret = *hex_decode(secret_hex);
+    return custody_.bls_import(secret).handle;
+  }
+
+  MemoryCustody custody_;
+  Web3SignerSettings web3signer_;
+  Dispatcher dispatcher_{engine::make_v8_engine(), 2, &custody_, &web3signer_};
+  ModuleRecord record_;
+};
+
+TEST_F(SignerTest, EveryBlsVectorSignsToTheExpectedBytesInBothDialects) {
+  auto vectors = read_json(std::string(CRYFTEE_SHARED_DIR) + "/vectors/bls-min-pk.json");
+  ASSERT_FALSE(vectors["cases"].empty());
+  for (const auto& c : vectors["cases"]) {
+    const std::string handle = import_secret(c["secretKey"]);
+    const std::string message_b64 = base64_encode(*hex_decode(c["message"].get<std::string>()));
+    auto by_handle = call("bls_sign", {{"keyHandle", handle}, {"message", message_b64}, {"dst", c["dst"]}});
+    EXPECT_EQ(by_handle["signature"], "0x" + c["signature"].get<std::string>()) << c.dump();
+    EXPECT_EQ(*base64_decode(by_handle["signatureB64"].get<std::string>()), *hex_decode(c["signature"].get<std::string>()));
+    auto by_pubkey = call("bls_sign", {{"pubkey", "0x" + c["publicKey"].get<std::string>()}, {"data", message_b64},
+                                       {"type", "raw"}, {"dst", c["dst"]}});
+    EXPECT_EQ(by_pubkey["signature"], by_handle["signature"]);
+  }
+}
+
+TEST_F(SignerTest, AvalancheLocalSignersGiveTheirPublicKeysAndProofs) {
+  auto vectors = read_json(std::string(CRYFTEE_SHARED_DIR) + "/vectors/avalanche-local.json");
+  for (const auto& signer : vectors["signers"]) {
+    const std::string handle = import_secret(signer["secretKeyHex"]);
+    auto registered = call("bls_register", {{"mode", "ephemeral"}, {"keyHandle", handle}});
+    EXPECT_EQ(registered["pubkey"], signer["publicKey"]);
+    EXPECT_EQ(registered["proofOfPossession"], signer["proofOfPossession"]);
+    auto verified = call("bls_register", {{"mode", "verify"}, {"publicKey", registered["blsPubKeyB64"]}});
+    EXPECT_EQ(verified["keyHandle"], handle);
+  }
+}
+
+TEST_F(SignerTest, GenerateSignVerifyLikeCryftgo) {
+  auto generated = call("bls_register", {{"key_type", "BLS"}, {"mode", "generate"}, {"purpose", "validator"}});
+  Bytes public_key = *hex_decode(generated["pubkey"].get<std::string>());
+  ASSERT_EQ(public_key.size(), 48u);
+  EXPECT_TRUE(bls::verify(public_key, public_key, *hex_decode(generated["proofOfPossession"].get<std::string>()),
+                          bls::Dst::ProofOfPossession));
+  const std::string message = "warp message";
+  auto signed_ = call("bls_sign", {{"pubkey", generated["pubkey"]}, {"data", base64_encode(as_bytes(message))}});
+  EXPECT_TRUE(bls::verify(public_key, as_bytes(message), *hex_decode(signed_["signature"].get<std::string>()),
+                          bls::Dst::Signature));
+  auto verified = call("bls_register", {{"mode", "verify"}, {"publicKey", generated["pubkey"]}});
+  EXPECT_EQ(verified["keyHandle"], generated["keyHandle"]);
+}
+
+TEST_F(SignerTest, TlsRegisterAndSignVerifyAgainstTheCertificateKey) {
+  auto registered = call("tls_register", {{"key_type", "SECP256K1"}});
+  EXPECT_NE(registered["certChainPEM"].get<std::string>().find("BEGIN CERTIFICATE"), std::string::npos);
+  EXPECT_EQ(registered["certificate"], registered["certChainPEM"]);
+  EXPECT_EQ(registered["node_id"].get<std::string>().rfind("NodeID-", 0), 0u);
+  Bytes public_key = *hex_decode(registered["pubkey"].get<std::string>());
+  const std::string data = "tls handshake";
+  auto by_data = call("tls_sign", {{"pubkey", registered["pubkey"]}, {"data", base64_encode(as_bytes(data))}});
+  const Sha256Digest digest = sha256(as_bytes(data));
+  EXPECT_TRUE(p256::verify_digest(public_key, digest, *hex_decode(by_data["signature"].get<std::string>())));
+  auto by_digest = call("tls_sign", {{"keyHandle", registered["keyHandle"]}, {"digest", base64_encode(digest)},
+                                     {"algorithm", "ECDSA_P256_SHA256"}});
+  EXPECT_TRUE(p256::verify_digest(public_key, digest, *base64_decode(by_digest["signatureB64"].get<std::string>())));
+}
+
+TEST_F(SignerTest, BadInputAnswersJsonErrors) {
+  const std::string handle = call("bls_register", {{"mode", "generate"}})["keyHandle"];
+  EXPECT_EQ(error_status("bls_register", nlohmann::json::object()), 400);
+  EXPECT_EQ(error_status("bls_register", {{"mode", "sideways"}}), 400);
+  EXPECT_EQ(error_status("bls_register", {{"mode", "verify"}, {"publicKey", "0x1234"}}), 400);
+  EXPECT_EQ(error_status("bls_register", {{"mode", "verify"}, {"publicKey", "0x" + std::string(96, 'a')}}), 404);
+  EXPECT_EQ(error_status("bls_register", {{"mode", "persistent"}}), 501);
+  EXPECT_EQ(error_status("bls_register", {{"mode", "import"}}), 501);
+  EXPECT_EQ(error_status("bls_sign", {{"keyHandle", handle}}), 400);
+  EXPECT_EQ(error_status("bls_sign", {{"keyHandle", handle}, {"message", "***"}}), 400);
+  EXPECT_EQ(error_status("bls_sign", {{"keyHandle", handle}, {"message", "AA=="}, {"dst", "other"}}), 400);
+  EXPECT_EQ(error_status("bls_sign", {{"keyHandle", "bls-unknown"}, {"message", "AA=="}}), 404);
+  EXPECT_EQ(error_status("bls_sign", {{"message", "AA=="}}), 400);
+  EXPECT_EQ(error_status("bls_sign", {{"keyHandle", handle}, {"message", base64_encode(Bytes(70000, 1))}}), 413);
+  EXPECT_EQ(error_status("tls_sign", {{"keyHandle", "tls-unknown"}, {"digest", base64_encode(Bytes(32, 1))}}), 404);
+  const std::string tls = call("tls_register", nlohmann::json::object())["keyHandle"];
+  EXPECT_EQ(error_status("tls_sign", {{"keyHandle", tls}, {"digest", base64_encode(Bytes(31, 1))}}), 400);
+  EXPECT_EQ(error_status("tls_sign", {{"keyHandle", tls}, {"digest", base64_encode(Bytes(32, 1))}, {"algorithm", "RSA"}}), 422);
+  // The module is still healthy after all of that.
+  EXPECT_TRUE(dispatcher_.health().at("bls_tls_signer_v1").healthy);
+}
+
+}  // namespace
+}  // namespace cryftee::runtime
