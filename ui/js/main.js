@@ -41,7 +41,7 @@ function renderConnection() {
   } else if (state.reachable) {
     pill.className = 'pill pill-ok';
     pill.textContent = 'Live';
-    const configured = Boolean(state.status?.web3signer_url);
+    const configured = state.status?.web3Signer?.enabled ?? Boolean(state.status?.web3signer_url);
     banner.hidden = !(configured && w3sDown);
     banner.dataset.kind = 'web3signer';
     banner.textContent = 'Web3Signer is down: keys held there cannot sign until it is reachable again.';

@@ -32,19 +32,15 @@ function hashTable(hashes) {
 
 async function signatureVerdict(document) {
   const parts = signatureParts(document);
-  const serverSays = document.signature_valid ?? document.signatureValid;
-  if (parts && await ed25519Supported()) {
-    try {
-      return await verifyAttestation(document);
-    } catch (error) {
-      return { verdict: 'invalid', detail: `the signature could not be checked: ${error.message}` };
-    }
+  if (!parts) return { verdict: 'missing', detail: 'the document carries no signature and attestation key' };
+  if (!await ed25519Supported()) {
+    return { verdict: 'unchecked', detail: 'this browser has no Ed25519 in WebCrypto, so the signature the daemon reports was not checked here; check it with `cryftee attest verify`' };
   }
-  const why = parts ? 'this browser has no Ed25519 in WebCrypto' : 'the document carries no signature this page can check';
-  if (typeof serverSays === 'boolean') {
-    return { verdict: serverSays ? 'server-valid' : 'invalid', detail: `not checked here (${why}); the daemon reports it ${serverSays ? 'valid' : 'invalid'}` };
+  try {
+    return await verifyAttestation(document);
+  } catch (error) {
+    return { verdict: 'invalid', detail: `the signature could not be checked: ${error.message}` };
   }
-  return { verdict: 'missing', detail: `not checked (${why})` };
 }
 
 let generation = 0;
@@ -64,7 +60,8 @@ export async function renderAttestation(container) {
   if (mine !== generation) return;
   const returned = document.nonce;
   const nonceOk = returned === nonce;
-  const ok = verdict.verdict === 'valid' || verdict.verdict === 'server-valid';
+  const ok = verdict.verdict === 'valid';
+  const binary = document.verified_binary_hash;
   replaceChildren(container,
     el('div', { class: 'cards' },
       el('article', { class: 'card', dataset: { card: 'nonce' } },
@@ -75,7 +72,7 @@ export async function renderAttestation(container) {
       el('article', { class: 'card', dataset: { card: 'signature' } },
         el('h2', {}, 'Signature'),
         el('span', { class: `badge badge-${ok ? 'ok' : 'bad'}`, dataset: { verdict: 'signature', state: verdict.verdict } },
-          ok ? 'signature valid' : verdict.verdict === 'missing' ? 'signature not checked' : 'signature invalid'),
+          ok ? 'signature valid' : verdict.verdict === 'invalid' ? 'signature invalid' : 'signature not checked'),
         el('p', {}, verdict.detail),
         facts([['Public key', signatureParts(document)?.publicKey && el('code', { class: 'hash' }, signatureParts(document).publicKey), 'public_key']])),
       el('article', { class: 'card', dataset: { card: 'document' } },
@@ -84,6 +81,8 @@ export async function renderAttestation(container) {
           ['Cryftee version', document.cryftee_version, 'cryftee_version'],
           ['Timestamp', time(document.timestamp), 'timestamp'],
           ['Loaded modules', list(document.loaded_modules), 'loaded_modules'],
+          ['Registry epoch', document.registry_epoch, 'registry_epoch'],
+          binary && ['Operator\'s binary hash', binary.matches ? 'matches the running binary' : 'does NOT match the running binary', 'verified_binary_hash'],
         ]))),
     el('h2', {}, 'Hashes'),
     hashTable(collectHashes(Object.fromEntries(Object.entries(document).filter(([k]) => k !== 'signature')))),

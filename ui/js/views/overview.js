@@ -12,6 +12,8 @@ function runtimeCard(status, self) {
     el('div', { class: 'verdicts' }, verdict('healthy', self?.healthy), verdict('ready', status?.ready)),
     facts([
       ['Version', pick(status, 'cryfteeVersion', 'cryftee_version'), 'version'],
+      ['ABI version', pick(status, 'abiVersion'), 'abiVersion'],
+      ['Started', time(pick(status, 'startedAt')), 'startedAt'],
       ['Uptime', duration(uptime), 'uptime'],
       ['Registry epoch', self?.epoch, 'epoch'],
       ['Pinned modules', list(self?.pinSummary?.pinned), 'pinned'],
@@ -19,12 +21,12 @@ function runtimeCard(status, self) {
     ]));
 }
 
-function transportCard(connection) {
+function transportCard(connection, status) {
   return card('Transport', 'transport',
     el('div', { class: 'verdicts' }, verdict('cryftgo connected', connection?.connected),
       verdict('signer ready', connection?.signer_ready)),
     facts([
-      ['Transport', connection?.transport, 'transport'],
+      ['Transport', connection?.transport ?? status?.transport, 'transport'],
       ['Endpoint', connection?.endpoint, 'endpoint'],
       ['Last seen', time(connection?.last_seen), 'last_seen'],
       ['Latency', typeof connection?.latency_ms === 'number' ? `${connection.latency_ms} ms` : undefined, 'latency_ms'],
@@ -47,7 +49,7 @@ function engineCard(status) {
 function web3SignerCard(status) {
   const w3s = status?.web3Signer ?? {};
   const url = pick(status, 'web3signer_url');
-  const configured = Boolean(url) || w3s.enabled === true;
+  const configured = w3s.enabled ?? Boolean(url);
   const reachable = pick(w3s, 'reachable') ?? pick(status, 'web3signer_connected');
   const body = configured
     ? [el('div', { class: 'verdicts' }, verdict('reachable', reachable)),
@@ -86,7 +88,7 @@ export function renderOverview(container, state) {
   }
   replaceChildren(container,
     runtimeCard(state.status, state.self),
-    transportCard(state.connection),
+    transportCard(state.connection, state.status),
     engineCard(state.status),
     web3SignerCard(state.status),
     modulesCard(state.status));
