@@ -1,11 +1,14 @@
 // The kiosk page in a real browser against the real daemon: every view shows what the API says, errors
 // are shown as such, reload works with and without the admin token, and nothing secret is rendered.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
-import { copyBundledModules, startDaemon, tempDir } from '../integration/lib/daemon.mjs';
+import { BIN, copyBundledModules, freePort, startDaemon, tempDir } from '../integration/lib/daemon.mjs';
 import { kioskUrl, openBrowser, screenshot } from './lib/browser.mjs';
 
 const kTimeout = 15000;
@@ -195,6 +198,166 @@ describe('kiosk with a tampered module', () => {
       await screenshot(browser.page, 'modules-tampered');
       await browser.page.goto(kioskUrl(daemon, 'overview'));
       await browser.page.locator('[data-card="modules"] .problem-list').filter({ hasText: victim.id }).waitFor({ timeout: kTimeout });
+      assert.deepEqual(browser.problems, []);
+    } finally {
+      await browser.close();
+      await daemon.stop();
+    }
+  });
+});
+
+describe('kiosk reload with the admin token', () => {
+  test('without loopback admin the page asks for the token, refuses a wrong one and never shows it', async () => {
+    const token = `kiosk-${crypto.randomBytes(16).toString('hex')}`;
+    const daemon = await startDaemon({ args: ['--no-loopback-admin'], env: { CRYFTEE_ADMIN_TOKEN: token } });
+    const browser = await openBrowser();
+    try {
+      const { page } = browser;
+      await page.goto(kioskUrl(daemon, 'overview'));
+      await page.locator('[data-card="runtime"] [data-field="epoch"]').waitFor({ timeout: kTimeout });
+      const before = (await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch;
+
+      await page.click('#reload-button');
+      await page.locator('#token-dialog[open]').waitFor({ timeout: kTimeout });
+      assert.equal((await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch, before, 'no reload without the token');
+      await screenshot(page, 'reload-token');
+
+      await page.fill('#token-input', `${token}-wrong`);
+      await page.click('#token-submit');
+      await page.locator('#token-error:not([hidden])').waitFor({ timeout: kTimeout });
+      assert.equal(await page.locator('#reload-status').getAttribute('data-state'), 'error');
+      assert.equal((await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch, before, 'no reload with a wrong token');
+
+      await page.fill('#token-input', token);
+      await page.keyboard.press('Enter');
+      await page.locator('#reload-status[data-state="ok"]').waitFor({ timeout: kTimeout });
+      assert.equal(await page.locator('#token-dialog').evaluate((d) => d.open), false);
+      assert.ok((await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch > before);
+      assert.equal(await page.locator('#token-input').inputValue(), '');
+      const rendered = await page.evaluate(() => document.documentElement.outerHTML + document.body.innerText);
+      assert.ok(!rendered.includes(token), 'the token is never rendered');
+      // The only errors are the refused attempts themselves.
+      assert.deepEqual(browser.problems.filter((p) => !/status of 40[13]/.test(p)), []);
+    } finally {
+      await browser.close();
+      await daemon.stop();
+    }
+  });
+});
+
+describe('kiosk with Web3Signer down', () => {
+  test('the overview and the banner say Web3Signer is down', async () => {
+    const port = await freePort();  // nothing listens there
+    const daemon = await startDaemon({ env: {
+      CRYFTEE_WEB3SIGNER_ENABLED: 'true', CRYFTEE_WEB3SIGNER_URL: `http://127.0.0.1:${port}`,
+    } });
+    const browser = await openBrowser();
+    try {
+      const status = (await daemon.kiosk('GET', '/v1/staking/status')).json;
+      assert.equal(status.web3Signer.reachable, false);
+      await browser.page.goto(kioskUrl(daemon, 'overview'));
+      const card = browser.page.locator('[data-card="web3signer"]');
+      await card.locator('[data-verdict="reachable"][data-state="bad"]').waitFor({ timeout: kTimeout });
+      await card.locator('.error-state').waitFor();
+      await browser.page.locator('#banner[data-kind="web3signer"]:not([hidden])').waitFor({ timeout: kTimeout });
+      await screenshot(browser.page, 'overview-web3signer-down');
+      assert.deepEqual(browser.problems, []);
+    } finally {
+      await browser.close();
+      await daemon.stop();
+    }
+  });
+});
+
+// A copy of the bundled modules whose first module ships the probe page in gui/, all entries re-signed
+// with a fresh publisher key that the returned trust file trusts.
+function modulesWithProbePage() {
+  const dir = tempDir('cryftee-gui-');
+  const moduleDir = copyBundledModules(path.join(dir, 'modules'));
+  const manifestPath = path.join(moduleDir, 'manifest.json');
+  const manifest = readManifest(moduleDir);
+  const host = manifest.modules[0];
+  const fixture = fileURLToPath(new URL('./fixtures/probe_gui/', import.meta.url));
+  fs.cpSync(fixture, path.join(moduleDir, host.dir, 'gui'), { recursive: true });
+  host.gui = { entry: 'index.html', files: {} };
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  const key = path.join(dir, 'publisher.pem');
+  const trustFile = path.join(dir, 'trust.toml');
+  execFileSync(BIN, ['module', 'keygen', '--out', key, '--id', 'kiosk-test', '--trust-out', trustFile], { stdio: 'pipe' });
+  execFileSync(BIN, ['module', 'sign', '--manifest', manifestPath, '--key', key, '--publisher', 'kiosk-test',
+    '--module-dir', moduleDir], { stdio: 'pipe' });
+  return { moduleDir, trustFile, hostId: host.id, guiDir: path.join(moduleDir, host.dir, 'gui') };
+}
+
+describe('module web pages', () => {
+  test('a module page runs sandboxed: it gets its own status, but cannot read the kiosk or call admin routes', async () => {
+    const { moduleDir, trustFile, hostId } = modulesWithProbePage();
+    const daemon = await startDaemon({ moduleDir, trustFile });
+    const browser = await openBrowser();
+    try {
+      const { page } = browser;
+      const guis = (await daemon.kiosk('GET', '/v1/kiosk/module-guis')).json;
+      assert.equal(guis.modules.find((m) => m.id === hostId)?.verified, true, JSON.stringify(guis));
+      await page.goto(kioskUrl(daemon, `module/${hostId}`));
+      const iframe = page.locator('iframe.module-frame');
+      await iframe.waitFor({ timeout: kTimeout });
+      assert.equal(await iframe.getAttribute('sandbox'), 'allow-scripts');
+
+      const frame = await (await iframe.elementHandle()).contentFrame();
+      await frame.locator('body[data-answered="true"]').waitFor({ timeout: kTimeout });
+      const answered = JSON.parse(await frame.locator('#status').textContent());
+      const status = (await daemon.kiosk('GET', '/v1/staking/status')).json.modules.find((m) => m.id === hostId);
+      assert.equal(answered.id, hostId);
+      assert.equal(answered.loaded, status.loaded);
+      assert.equal(answered.trusted, status.trusted);
+      await screenshot(page, 'module-page');
+
+      const epochBefore = (await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch;
+      const attempts = await frame.evaluate(async () => {
+        const result = {};
+        try { result.parentDom = window.parent.document.title; } catch (error) { result.parentDom = `blocked: ${error.name}`; }
+        try { result.storage = String(window.localStorage.length); } catch (error) { result.storage = `blocked: ${error.name}`; }
+        result.origin = window.origin;
+        try {
+          const response = await fetch('/v1/admin/reload-modules', { method: 'POST', body: '{}' });
+          result.admin = `answered ${response.status}`;
+        } catch (error) {
+          result.admin = `blocked: ${error.name}`;
+        }
+        return result;
+      });
+      assert.match(attempts.parentDom, /^blocked: SecurityError/);
+      assert.match(attempts.storage, /^blocked/);
+      assert.equal(attempts.origin, 'null');
+      assert.match(attempts.admin, /^blocked/);
+      assert.equal((await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch, epochBefore, 'the module page did not reload modules');
+
+      // Even opened directly, outside the kiosk, the page is sandboxed by its own CSP.
+      const direct = await daemon.kiosk('GET', `/modules/${hostId}/gui/index.html`);
+      assert.equal(direct.status, 200);
+      assert.match(direct.headers['content-security-policy'], /sandbox allow-scripts/);
+      assert.match(direct.headers['content-security-policy'], /connect-src 'none'/);
+      assert.doesNotMatch(direct.headers['content-security-policy'], /allow-same-origin/);
+    } finally {
+      await browser.close();
+      await daemon.stop();
+    }
+  });
+
+  test('a module page whose files no longer match the signed entry is not shown', async () => {
+    const { moduleDir, trustFile, hostId, guiDir } = modulesWithProbePage();
+    fs.appendFileSync(path.join(guiDir, 'probe.js'), '\nfetch("/v1/admin/reload-modules", { method: "POST" });\n');
+    const daemon = await startDaemon({ moduleDir, trustFile });
+    const browser = await openBrowser();
+    try {
+      const gui = (await daemon.kiosk('GET', '/v1/kiosk/module-guis')).json.modules.find((m) => m.id === hostId);
+      assert.equal(gui.verified, false);
+      assert.equal((await daemon.kiosk('GET', `/modules/${hostId}/gui/probe.js`)).status, 403);
+      await browser.page.goto(kioskUrl(daemon, `module/${hostId}`));
+      const refusal = browser.page.locator('.module-gui .error-state');
+      await refusal.waitFor({ timeout: kTimeout });
+      assert.ok((await refusal.textContent()).includes(gui.reason));
+      assert.equal(await browser.page.locator('iframe').count(), 0);
       assert.deepEqual(browser.problems, []);
     } finally {
       await browser.close();
