@@ -3,7 +3,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export CCACHE_DIR="${CCACHE_DIR:-$root/.deps/ccache}"
+# The compiler cache lives outside the tree so fresh clones on the same machine reuse it.
+export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cryftee-ccache}"
 export CCACHE_BASEDIR="$root"
 jobs="${CRYFTEE_BUILD_JOBS:-2}"
 if [ ! -f build/build.ninja ]; then

@@ -15,11 +15,38 @@
 
 namespace cryftee {
 
+// The first check a module failed, in the order the loader checks them. Reasons for people are in
+// ModuleStatus::reason; this is for code and for the machine-readable "failure" field.
+enum class ModuleFailure {
+  None,
+  MalformedEntry,      // the manifest entry breaks a rule (types, paths, duplicate id, ...)
+  FileMissing,         // the module file cannot be read
+  OutsideModuleDir,    // the file resolves outside the module directory (through a symlink)
+  TooLarge,            // the file is larger than its limits.maxBinaryBytes
+  ModuleJsonMismatch,  // module.json is missing, malformed, or names another id or version
+  HashMissing,         // the entry has no "hash"
+  HashMismatch,        // the file's sha256 differs from the entry's "hash"
+  SignatureMissing,    // no publisherId or no signature
+  UnknownPublisher,    // publisherId is not in the trust file
+  PublisherUnusable,   // the trust file's entry for the publisher is unusable (algo, key)
+  SignatureMalformed,  // not base64 of 64 bytes
+  SignatureInvalid,    // does not verify
+  Incompatible,        // minCryfteeVersion is newer than this runtime
+  EngineRefused,       // the engine does not accept the module
+};
+
+// "hash_mismatch", "signature_invalid", ...: stable snake_case names for JSON.
+const char* module_failure_name(ModuleFailure failure);
+
 struct ModuleStatus {
   bool trusted = false;     // hash matches and the publisher's signature verifies against the trust file
   bool compatible = false;  // minCryfteeVersion <= this runtime's version
   bool loaded = false;      // trusted, compatible and accepted by the engine: may be executed
-  std::string reason;       // why not, for people; empty when loaded
+  std::string reason;       // why not, for people; empty when loaded and verified
+  ModuleFailure failure = ModuleFailure::None;
+  // Loaded although its hash or signature did not verify, because Config::allow_unverified_modules is
+  // on (development only); reason then says what failed.
+  bool unverified = false;
 };
 
 struct ModuleRecord {
@@ -27,6 +54,13 @@ struct ModuleRecord {
   std::string computed_hash;  // "sha256:<hex>" of the file as read; empty when unreadable
   ModuleStatus status;
   std::shared_ptr<const Bytes> wasm;  // set only when status.loaded
+  std::string module_path;            // <module dir>/<entry.dir>, where module.json and gui/ live
+  // The kiosk serves <module_path>/gui/ only when gui_verified: the module is loaded and the folder
+  // holds exactly the files entry.gui lists, with the listed hashes. gui_files are then those paths
+  // (relative to gui/); otherwise gui_reason says why not (empty when the entry has no gui).
+  bool gui_verified = false;
+  std::vector<std::string> gui_files;
+  std::string gui_reason;
 };
 
 struct Registry {

@@ -10,12 +10,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/limits.h"
+
 namespace cryftee {
 
 struct ModuleLimits {
-  std::uint32_t memory_pages = 256;        // 64 KiB pages: 16 MiB
-  std::uint32_t deadline_ms = 2000;        // per call
-  std::uint64_t max_binary_bytes = 8 << 20;
+  std::uint32_t memory_pages = storage_limits::kDefaultMemoryPages;  // 64 KiB pages
+  std::uint32_t deadline_ms = storage_limits::kDefaultDeadlineMs;    // per call
+  std::uint64_t max_binary_bytes = storage_limits::kDefaultMaxBinaryBytes;
+};
+
+// The module's operator page: files under <dir>/gui/, each pinned by hash in the signed entry.
+struct ModuleGui {
+  std::string entry;                          // page to open, relative to gui/ (default "index.html")
+  std::map<std::string, std::string> files;   // path relative to gui/ -> "sha256:<hex>"
 };
 
 struct ManifestEntry {
@@ -29,9 +37,10 @@ struct ManifestEntry {
   std::map<std::string, bool> default_for;  // capability family ("bls", "tls") -> default?
   std::vector<std::string> imports;         // host imports this module is granted
   ModuleLimits limits;
+  std::optional<ModuleGui> gui;
   std::string publisher_id;
-  std::string hash;       // "sha256:<hex>"
-  std::string signature;  // base64 Ed25519 over signing_payload(entry)
+  std::string hash;       // "sha256:<hex>"; empty when the entry has none yet (unsigned)
+  std::string signature;  // base64 Ed25519 over entry_signing_payload(raw); empty when unsigned
   nlohmann::json raw;     // the entry exactly as parsed, used for canonical signing
   std::optional<std::string> parse_error;  // set when the entry is malformed
 };
@@ -41,8 +50,16 @@ struct Manifest {
   std::vector<ManifestEntry> modules;
 };
 
-// Throws cryftee::Error (400 "bad_manifest") when the document as a whole is unusable (not JSON, no
-// "modules" array); per-entry problems are recorded in ManifestEntry::parse_error instead.
+// Throws cryftee::Error (400 "bad_manifest") when the document as a whole is unusable (not JSON, a key
+// twice in one object, no "modules" array, more than storage_limits::kMaxModules entries); per-entry
+// problems are recorded in ManifestEntry::parse_error instead. An id used by more than one entry is a
+// parse_error on every entry that uses it.
 Manifest parse_manifest(const std::string& text);
+
+// One entry, checked on its own (types, required fields, safe paths, semver, limits). Never throws.
+ManifestEntry parse_manifest_entry(const nlohmann::json& raw);
+
+// The members an entry may have, for error messages and the schema route.
+const std::vector<std::string>& manifest_entry_fields();
 
 }  // namespace cryftee
