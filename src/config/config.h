@@ -18,7 +18,7 @@ enum class Transport { Uds, Https };
 enum class LogFormat { Text, Json };
 
 struct HostPort {
-  std::string host;
+  std::string host;  // an IP address literal; IPv6 without the brackets of "[::1]:323"
   unsigned short port = 0;
 };
 
@@ -77,8 +77,10 @@ struct Config {
   Web3SignerSettings web3signer;
   std::optional<std::filesystem::path> key_data_dir;
 
-  // Where the values came from, for the start-up log line.
+  // Where the values came from, for the start-up log line (file paths and setting names, never values).
   std::vector<std::string> sources;
+  // Things worth a warning in the start-up log, e.g. an unknown CRYFTEE_* variable (likely a typo).
+  std::vector<std::string> warnings;
 };
 
 }  // namespace cryftee

@@ -22,5 +22,26 @@ inline constexpr std::size_t kMaxConnections = 1024;
 inline constexpr std::chrono::milliseconds kRequestTimeout{10'000};
 inline constexpr std::chrono::milliseconds kIdleTimeout{60'000};
 inline constexpr std::chrono::milliseconds kShutdownDrain{5'000};
+inline constexpr unsigned kIoThreads = 0;      // 0: one per core
+inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
+
+// The sane range of each number a user may set; a value outside it is a configuration error.
+inline constexpr std::size_t kMaxBodyBytesCeiling = 64 << 20;     // 64 MiB
+inline constexpr std::size_t kMinHeaderBytes = 1 << 10;           // room for a request line and Host
+inline constexpr std::size_t kMaxHeaderBytesCeiling = 1 << 20;    // 1 MiB
+inline constexpr std::size_t kMaxConnectionsCeiling = 65'536;
+inline constexpr std::chrono::milliseconds kMaxRequestTimeout{600'000};  // 10 minutes
+inline constexpr std::chrono::milliseconds kMaxIdleTimeout{3'600'000};   // 1 hour
+inline constexpr unsigned kMaxIoThreads = 256;
+inline constexpr unsigned kMaxEngineWorkers = 256;
+inline constexpr std::size_t kMaxListItems = 64;                  // URLs, peer uids
+inline constexpr std::size_t kMaxUdsPathLength = 107;             // sizeof(sockaddr_un::sun_path) - 1
+
+// The admin token: long enough not to be guessed, small enough to be a token rather than a file.
+inline constexpr std::size_t kMinAdminTokenLength = 16;
+inline constexpr std::size_t kMaxAdminTokenLength = 1024;
+inline constexpr unsigned kSecretFileForbiddenModeBits = 0077;    // no group or other access at all
+
+inline constexpr std::size_t kWeb3SignerKeyMaterialBytes = 32;     // a BLS12-381 secret scalar
 
 }  // namespace cryftee::defaults

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "config/config.h"
+#include "http/runtime_facts.h"
 #include "runtime/registry.h"
 
 namespace cryftee {
@@ -22,6 +23,9 @@ struct ApiContext {
   Attestor& attestor;
   ConnectionTracker& connection;
   std::chrono::system_clock::time_point started_at;
+  // What the engine, key custody and the Web3Signer client report (http/runtime_facts.h); empty until one
+  // of them is attached, and then status and schema say that part is absent.
+  std::function<RuntimeFacts()> runtime_facts = {};
 };
 
 }  // namespace cryftee::http

@@ -1,0 +1,40 @@
+#include "attest/attestor.h"
+
+#include <chrono>
+
+#include "attest/document.h"
+#include "crypto/ed25519.h"
+#include "util/encoding.h"
+#include "util/log.h"
+
+namespace cryftee {
+
+Attestor::Attestor(const Config& config, std::string core_binary_hash)
+    : core_binary_hash_(std::move(core_binary_hash)), verified_binary_hash_(config.verified_binary_hash) {
+  Ed25519KeyPair key = config.attestation_key_file ? ed25519_read_private_pem(*config.attestation_key_file) : ed25519_generate();
+  key_from_file_ = config.attestation_key_file.has_value();
+  seed_ = std::move(key.seed);
+  public_key_b64_ = base64_encode(key.public_key);
+  log::info("attestation_key", {{"source", key_from_file_ ? "file" : "generated"},
+                                {"public_key", public_key_b64_},
+                                {"core_binary_hash", core_binary_hash_}});
+}
+
+Attestor::~Attestor() { secure_zero(seed_); }
+
+nlohmann::json Attestor::attest(const Registry& registry, const std::optional<std::string>& nonce) const {
+  if (nonce) check_nonce(*nonce);
+  nlohmann::json document = unsigned_attestation(AttestationFacts{
+      .registry = registry,
+      .core_binary_hash = core_binary_hash_,
+      .verified_binary_hash = verified_binary_hash_,
+      .nonce = nonce,
+      .timestamp = std::chrono::system_clock::now(),
+      .public_key_b64 = public_key_b64_,
+  });
+  const std::string payload = attestation_signing_payload(document);
+  document["signature"] = base64_encode(ed25519_sign(seed_, as_bytes(payload)));
+  return document;
+}
+
+}  // namespace cryftee

@@ -1,0 +1,41 @@
+#pragma once
+// Holds the attestation key and signs attestation documents (attest/document.h) about the registry that
+// is serving. The key is loaded from Config::attestation_key_file or generated for this process only; it
+// never leaves memory and is zeroed on destruction. The core binary hash is computed once, at construction.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "runtime/binary_hash.h"
+#include "runtime/registry.h"
+#include "util/bytes.h"
+
+namespace cryftee {
+
+class Attestor {
+ public:
+  // Throws cryftee::Error when the configured key file cannot be read or is not an Ed25519 key, or when
+  // the running binary cannot be hashed.
+  explicit Attestor(const Config& config, std::string core_binary_hash = running_binary_hash());
+  ~Attestor();
+  Attestor(const Attestor&) = delete;
+  Attestor& operator=(const Attestor&) = delete;
+
+  const std::string& core_binary_hash() const noexcept { return core_binary_hash_; }
+  const std::string& public_key_b64() const noexcept { return public_key_b64_; }
+  bool key_from_file() const noexcept { return key_from_file_; }
+
+  // A signed document about `registry`. Throws cryftee::Error (400 "bad_nonce") for a malformed nonce.
+  nlohmann::json attest(const Registry& registry, const std::optional<std::string>& nonce) const;
+
+ private:
+  Bytes seed_;  // the private key: a secret
+  std::string public_key_b64_;
+  std::string core_binary_hash_;
+  std::optional<std::string> verified_binary_hash_;
+  bool key_from_file_ = false;
+};
+
+}  // namespace cryftee

@@ -1,0 +1,229 @@
+#include "config/settings.h"
+
+#include <algorithm>
+
+#include "config/defaults.h"
+#include "config/values.h"
+
+namespace cryftee::config {
+namespace {
+
+std::string number_text(std::uint64_t value) { return std::to_string(value); }
+
+std::uint64_t milliseconds(std::chrono::milliseconds value) { return static_cast<std::uint64_t>(value.count()); }
+
+std::vector<Setting> build_settings() {
+  using namespace defaults;
+  std::vector<Setting> table;
+
+  // ---- Modules and trust
+  table.push_back({.id = "modules.dir", .group = "Modules and trust", .flag = "--module-dir",
+                   .env = "CRYFTEE_MODULE_DIR", .value_name = "PATH", .default_text = kModuleDir,
+                   .help = "Folder holding manifest.json and one folder per module.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.module_dir = parse_path(a); }});
+  table.push_back({.id = "modules.manifest_path", .group = "Modules and trust", .flag = "--manifest-path",
+                   .env = "CRYFTEE_MANIFEST_PATH", .value_name = "PATH",
+                   .default_text = std::string("{module_dir}/") + kManifestFile,
+                   .help = "The signed module manifest.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.manifest_path = parse_path(a); }});
+  table.push_back({.id = "modules.trust_config", .group = "Modules and trust", .flag = "--trust-config",
+                   .env = "CRYFTEE_TRUST_CONFIG", .value_name = "PATH",
+                   .help = "TOML file of trusted module publishers ([[publishers]] id, algo, publicKey). "
+                           "Without it no module is trusted.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.trust_config = parse_path(a); }});
+  table.push_back({.id = "modules.allow_unverified", .group = "Modules and trust",
+                   .flag = "--allow-unverified-modules", .env = "CRYFTEE_ALLOW_UNVERIFIED_MODULES",
+                   .default_text = "false",
+                   .help = "DEVELOPMENT ONLY: load modules whose hash, signature or publisher does not "
+                           "verify. Logged loudly at start.",
+                   .kind = ValueKind::Boolean,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.allow_unverified_modules = parse_bool(a); }});
+
+  // ---- API transport
+  table.push_back({.id = "api.transport", .group = "API transport", .flag = "--api-transport",
+                   .env = "CRYFTEE_API_TRANSPORT", .cryftgo_key = "api.transport", .value_name = "uds|https",
+                   .default_text = kApiTransport,
+                   .help = "Serve the API on a Unix socket (uds) or over HTTPS on --http-addr (https).",
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.transport = parse_choice(a, {"uds", "https"}) == "https" ? Transport::Https : Transport::Uds;
+                   }});
+  table.push_back({.id = "api.uds_path", .group = "API transport", .flag = "--uds-path", .env = "CRYFTEE_UDS_PATH",
+                   .cryftgo_key = "api.uds_path", .value_name = "PATH", .default_text = kUdsPath,
+                   .help = "The API's Unix socket (uds transport). Created with mode 0660.",
+                   .apply = [](Draft& d, const Assignment& a) {
+                     auto path = parse_path(a);
+                     if (path.native().size() > kMaxUdsPathLength) {
+                       reject(a, "is too long for a Unix socket", "a path of at most " + std::to_string(kMaxUdsPathLength) + " bytes");
+                     }
+                     d.config.uds_path = std::move(path);
+                   }});
+  table.push_back({.id = "api.http_addr", .group = "API transport", .flag = "--http-addr", .env = "CRYFTEE_HTTP_ADDR",
+                   .cryftgo_key = "api.http_addr", .value_name = "HOST:PORT", .default_text = kHttpAddr,
+                   .help = "Listen address: the HTTPS API in https mode, the plain-HTTP kiosk listener in uds "
+                           "mode. IPv6 as [::1]:323.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.http_addr = parse_host_port(a); }});
+
+  // ---- Kiosk
+  table.push_back({.id = "kiosk.enabled", .group = "Kiosk", .flag = "--kiosk", .negative_flag = "--no-kiosk",
+                   .env = "CRYFTEE_KIOSK", .default_text = "true",
+                   .help = "Serve the kiosk page and read-only views on --http-addr in uds mode.",
+                   .kind = ValueKind::Boolean,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.kiosk_enabled = parse_bool(a); }});
+  table.push_back({.id = "kiosk.ui_dir", .group = "Kiosk", .flag = "--ui-dir", .env = "CRYFTEE_UI_DIR",
+                   .value_name = "PATH", .default_text = kUiDir, .help = "Folder of the kiosk web page.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.ui_dir = parse_path(a); }});
+
+  // ---- TLS
+  table.push_back({.id = "tls.cert", .group = "TLS (https transport)", .flag = "--tls-cert", .env = "CRYFTEE_TLS_CERT",
+                   .value_name = "PATH", .help = "PEM certificate (chain) of the HTTPS listener. Required for https.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.tls_cert = parse_path(a); }});
+  table.push_back({.id = "tls.key", .group = "TLS (https transport)", .flag = "--tls-key", .env = "CRYFTEE_TLS_KEY",
+                   .value_name = "PATH", .help = "PEM private key of the HTTPS listener. Required for https.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.tls_key = parse_path(a); }});
+  table.push_back({.id = "tls.client_ca", .group = "TLS (https transport)", .flag = "--tls-client-ca",
+                   .env = "CRYFTEE_TLS_CLIENT_CA", .value_name = "PATH",
+                   .help = "PEM CA bundle; a client certificate it signed authorises staking and admin routes.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.tls_client_ca = parse_path(a); }});
+
+  // ---- Access control
+  table.push_back({.id = "access.admin_token", .group = "Access control", .env = "CRYFTEE_ADMIN_TOKEN", .in_toml = false,
+                   .help = "Bearer token for admin routes (environment only: argv is visible to every user). "
+                           "At least " + std::to_string(kMinAdminTokenLength) + " printable characters.",
+                   .secret = true,
+                   .apply = [](Draft& d, const Assignment& a) { d.admin_token = parse_text(a); }});
+  table.push_back({.id = "access.admin_token_file", .group = "Access control", .flag = "--admin-token-file",
+                   .env = "CRYFTEE_ADMIN_TOKEN_FILE", .value_name = "PATH",
+                   .help = "File holding the admin bearer token; must not be accessible by group or others "
+                           "(chmod 600).",
+                   .apply = [](Draft& d, const Assignment& a) { d.admin_token_file = parse_path(a); }});
+  table.push_back({.id = "access.allow_loopback_admin", .group = "Access control", .flag = "--allow-loopback-admin",
+                   .negative_flag = "--no-loopback-admin", .env = "CRYFTEE_ALLOW_LOOPBACK_ADMIN", .default_text = "true",
+                   .help = "Let a loopback peer use admin routes without the token (same-origin still checked).",
+                   .kind = ValueKind::Boolean,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.allow_loopback_admin = parse_bool(a); }});
+  table.push_back({.id = "access.allowed_peer_uids", .group = "Access control", .flag = "--allowed-peer-uids",
+                   .env = "CRYFTEE_ALLOWED_PEER_UIDS", .value_name = "UID,...",
+                   .help = "Only these user ids may talk over the Unix socket (SO_PEERCRED); empty: any peer "
+                           "that can open it.",
+                   .kind = ValueKind::List,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.allowed_peer_uids = parse_uids(a); }});
+
+  // ---- Limits
+  table.push_back({.id = "limits.max_body_bytes", .group = "Limits", .flag = "--max-body-bytes",
+                   .env = "CRYFTEE_MAX_BODY_BYTES", .value_name = "N", .default_text = number_text(kMaxBodyBytes),
+                   .help = "Largest request body; a larger one gets 413.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.limits.max_body_bytes = parse_integer(a, 1, kMaxBodyBytesCeiling); }});
+  table.push_back({.id = "limits.max_header_bytes", .group = "Limits", .flag = "--max-header-bytes",
+                   .env = "CRYFTEE_MAX_HEADER_BYTES", .value_name = "N", .default_text = number_text(kMaxHeaderBytes),
+                   .help = "Largest request head (request line and headers).", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.limits.max_header_bytes = parse_integer(a, kMinHeaderBytes, kMaxHeaderBytesCeiling);
+                   }});
+  table.push_back({.id = "limits.max_connections", .group = "Limits", .flag = "--max-connections",
+                   .env = "CRYFTEE_MAX_CONNECTIONS", .value_name = "N", .default_text = number_text(kMaxConnections),
+                   .help = "Open connections per listener; further ones wait.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.limits.max_connections = parse_integer(a, 1, kMaxConnectionsCeiling); }});
+  table.push_back({.id = "limits.request_timeout_ms", .group = "Limits", .flag = "--request-timeout-ms",
+                   .env = "CRYFTEE_REQUEST_TIMEOUT_MS", .value_name = "MS",
+                   .default_text = number_text(milliseconds(kRequestTimeout)),
+                   .help = "Time a client has to send a whole request and the daemon to answer it.",
+                   .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.limits.request_timeout = std::chrono::milliseconds(parse_integer(a, 1, milliseconds(kMaxRequestTimeout)));
+                   }});
+  table.push_back({.id = "limits.idle_timeout_ms", .group = "Limits", .flag = "--idle-timeout-ms",
+                   .env = "CRYFTEE_IDLE_TIMEOUT_MS", .value_name = "MS",
+                   .default_text = number_text(milliseconds(kIdleTimeout)),
+                   .help = "A keep-alive connection with no request for this long is closed.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.limits.idle_timeout = std::chrono::milliseconds(parse_integer(a, 1, milliseconds(kMaxIdleTimeout)));
+                   }});
+
+  // ---- Threads
+  table.push_back({.id = "runtime.io_threads", .group = "Threads", .flag = "--io-threads", .env = "CRYFTEE_IO_THREADS",
+                   .value_name = "N", .default_text = number_text(kIoThreads),
+                   .help = "Threads serving connections; 0: one per core.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.io_threads = static_cast<unsigned>(parse_integer(a, 0, kMaxIoThreads)); }});
+  table.push_back({.id = "runtime.engine_workers", .group = "Threads", .flag = "--engine-workers",
+                   .env = "CRYFTEE_ENGINE_WORKERS", .value_name = "N", .default_text = number_text(kEngineWorkers),
+                   .help = "Module instances that run calls in parallel; 0: one per core.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.engine_workers = static_cast<unsigned>(parse_integer(a, 0, kMaxEngineWorkers));
+                   }});
+
+  // ---- Logging
+  table.push_back({.id = "log.level", .group = "Logging", .flag = "--log-level", .env = "CRYFTEE_LOG_LEVEL",
+                   .value_name = "debug|info|warn|error", .default_text = kLogLevel, .help = "Least severe event logged.",
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.log_level = parse_choice(a, {"debug", "info", "warn", "error"});
+                   }});
+  table.push_back({.id = "log.format", .group = "Logging", .flag = "--log-format", .env = "CRYFTEE_LOG_FORMAT",
+                   .value_name = "text|json", .default_text = kLogFormat,
+                   .help = "key=value text lines or one JSON object per line, on stderr.",
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.log_format = parse_choice(a, {"text", "json"}) == "json" ? LogFormat::Json : LogFormat::Text;
+                   }});
+
+  // ---- Attestation
+  table.push_back({.id = "attestation.verified_binary_hash", .group = "Attestation", .flag = "--verified-binary-hash",
+                   .env = "CRYFTEE_VERIFIED_BINARY_HASH", .cryftgo_key = "security.verified_binary_hash",
+                   .value_name = "sha256:HEX",
+                   .help = "Expected hash of the cryftee binary; attestation compares it with the computed one.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.verified_binary_hash = parse_sha256_reference(a); }});
+  table.push_back({.id = "attestation.key_file", .group = "Attestation", .flag = "--attestation-key-file",
+                   .env = "CRYFTEE_ATTESTATION_KEY_FILE", .value_name = "PATH",
+                   .help = "Ed25519 key that signs attestations; without it a fresh key is made at each start.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.attestation_key_file = parse_path(a); }});
+
+  // ---- Web3Signer custody
+  table.push_back({.id = "web3signer.enabled", .group = "Web3Signer custody", .flag = "--web3signer-enabled",
+                   .env = "CRYFTEE_WEB3SIGNER_ENABLED", .cryftgo_key = "modules.staking.web3signer_enabled",
+                   .default_text = "false", .help = "Keep BLS keys in Web3Signer (needs --web3signer-url).",
+                   .kind = ValueKind::Boolean,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.web3signer.enabled = parse_bool(a); }});
+  table.push_back({.id = "web3signer.urls", .group = "Web3Signer custody", .flag = "--web3signer-url",
+                   .env = "CRYFTEE_WEB3SIGNER_URL", .cryftgo_key = "modules.staking.web3signer_url",
+                   .value_name = "URL,...", .help = "Web3Signer base URL(s), http:// or https://.",
+                   .kind = ValueKind::List,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.web3signer.urls = parse_http_urls(a); }});
+  table.push_back({.id = "web3signer.ephemeral", .group = "Web3Signer custody", .flag = "--web3signer-ephemeral",
+                   .env = "CRYFTEE_WEB3SIGNER_EPHEMERAL", .default_text = "false",
+                   .help = "Use a key that lives only for this run instead of a persistent one.",
+                   .kind = ValueKind::Boolean,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.web3signer.ephemeral = parse_bool(a); }});
+  table.push_back({.id = "web3signer.key_material", .group = "Web3Signer custody",
+                   .env = "CRYFTEE_WEB3SIGNER_KEY_MATERIAL", .in_toml = false,
+                   .help = "Base64 of a 32-byte BLS secret key handed over by cryftgo (environment only; "
+                           "never logged or echoed).",
+                   .secret = true,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.web3signer.key_material = parse_base64_secret(a, kWeb3SignerKeyMaterialBytes);
+                   }});
+
+  // ---- Keys
+  table.push_back({.id = "keys.data_dir", .group = "Keys", .flag = "--key-data-dir", .env = "CRYFTEE_KEY_DATA_DIR",
+                   .value_name = "PATH", .help = "cryftgo's key data folder (the daemon itself writes no secret "
+                                                  "to disk).",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.key_data_dir = parse_path(a); }});
+  return table;
+}
+
+}  // namespace
+
+std::string Draft::origin_of(std::string_view id, std::string_view fallback) const {
+  const auto found = sources.find(id);
+  return found == sources.end() ? std::string(fallback) : found->second.origin;
+}
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> table = build_settings();
+  return table;
+}
+
+const Setting* find_setting(std::string_view id) {
+  const auto& table = settings();
+  const auto found = std::find_if(table.begin(), table.end(), [&](const Setting& s) { return s.id == id; });
+  return found == table.end() ? nullptr : &*found;
+}
+
+}  // namespace cryftee::config

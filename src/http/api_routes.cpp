@@ -1,0 +1,14 @@
+#include "http/api_routes.h"
+
+namespace cryftee::http {
+
+void add_api_routes(Router& router, ApiContext& context) {
+  add_status_routes(router, context);
+  add_schema_routes(router, context);
+  add_runtime_routes(router, context);
+  add_attestation_routes(router, context);
+  add_admin_routes(router, context);
+  add_staking_routes(router, context);
+}
+
+}  // namespace cryftee::http

@@ -1,0 +1,36 @@
+#pragma once
+// The daemon's network side: the listeners the configuration asks for, one thread pool that serves
+// them, and the orderly stop on SIGINT/SIGTERM (stop accepting, let requests in flight finish up to
+// defaults::kShutdownDrain, remove the Unix socket).
+//
+//   transport uds:   API on the Unix socket; plain-HTTP kiosk on http_addr (unless the kiosk is disabled)
+//   transport https: API and kiosk together on the HTTPS listener at http_addr
+#include <memory>
+
+#include "config/config.h"
+#include "http/router.h"
+#include "http/response_observer.h"
+
+namespace cryftee::http {
+
+class Server {
+ public:
+  // Opens every listener (so a bad path, busy socket or unusable certificate is reported before the
+  // daemon says it is ready); throws ListenerError naming the one that failed. `router` must outlive
+  // the server. `observer` (optional) sees every answer of the API listener.
+  Server(const Config& config, const Router& router, ResponseObserver observer = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Serves until SIGINT or SIGTERM arrives (or stop() is called), then drains and cleans up.
+  void run();
+  // Asks run() to stop; safe from any thread.
+  void stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cryftee::http
