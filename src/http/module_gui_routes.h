@@ -4,7 +4,6 @@
 //   GET /modules/<id>/gui/<path>      one verified file, with a CSP that sandboxes it (opaque origin,
 //                                     scripts only from 'self', no network access)
 // Both are read-only views, served on every listener.
-#include "config/config.h"
 #include "http/router.h"
 #include "runtime/registry.h"
 
@@ -19,7 +18,7 @@ inline constexpr const char* kModuleGuiCsp =
     "connect-src 'none'; frame-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; "
     "sandbox allow-scripts";
 
-// `config` and `registry` are owned by the daemon and outlive the router.
-void add_module_gui_routes(Router& router, const Config& config, const RegistryHolder& registry);
+// `registry` is owned by the daemon and outlives the router.
+void add_module_gui_routes(Router& router, const RegistryHolder& registry);
 
 }  // namespace cryftee::http

@@ -4,7 +4,6 @@
 #include <fstream>
 
 #include "crypto/sha256.h"
-#include "http/module_gui_files.h"
 
 #include <gtest/gtest.h>
 
@@ -20,11 +19,10 @@ class ModuleGuiRoutes : public ::testing::Test {
                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "demo" / "gui" / "js");
-    config_.module_dir = root_;
     write("demo/gui/index.html", "<!doctype html><script src=\"js/app.js\"></script>");
     write("demo/gui/js/app.js", "parent.postMessage({}, '*');");
     write("demo/gui/unlisted.js", "alert(1)");
-    install(/*trusted=*/true);
+    install(/*verified=*/true);
   }
   void TearDown() override { fs::remove_all(root_); }
 
@@ -37,24 +35,23 @@ class ModuleGuiRoutes : public ::testing::Test {
     return sha256_tagged(as_bytes(bytes));
   }
 
-  void install(bool trusted, nlohmann::json gui = nullptr) {
-    if (gui.is_null()) {
-      gui = {{"entry", "index.html"},
-             {"files", {{"index.html", hash_of("demo/gui/index.html")}, {"js/app.js", hash_of("demo/gui/js/app.js")}}}};
-    }
+  // The registry as the builder leaves it: `verified` is its load-time verdict on the gui/ folder.
+  void install(bool verified) {
     auto registry = std::make_shared<Registry>();
     registry->epoch = 7;
     ModuleRecord record;
     record.entry.id = "demo";
     record.entry.dir = "demo";
-    record.entry.raw = {{"id", "demo"}, {"dir", "demo"}, {"gui", gui}};
-    record.status.trusted = trusted;
-    record.status.reason = trusted ? "" : "publisher signature does not verify";
+    record.entry.gui = ModuleGui{"index.html",
+                                 {{"index.html", hash_of("demo/gui/index.html")}, {"js/app.js", hash_of("demo/gui/js/app.js")}}};
+    record.module_path = (root_ / "demo").string();
+    record.status.loaded = verified;
+    record.gui_verified = verified;
+    record.gui_reason = verified ? "" : "gui/js/app.js does not match the hash in the signed manifest entry";
     registry->modules.push_back(record);
     ModuleRecord plain;
     plain.entry.id = "plain";
-    plain.entry.raw = {{"id", "plain"}};
-    plain.status.trusted = true;
+    plain.status.loaded = true;
     registry->modules.push_back(plain);
     holder_.replace(registry);
   }
@@ -62,7 +59,7 @@ class ModuleGuiRoutes : public ::testing::Test {
   Response get(const std::string& path) {
     Router router(AccessPolicy{});
     router.add_prefix("/", Access::ReadOnly, [](const Request&) { return Response{200, "text/plain", "kiosk", {}}; });
-    add_module_gui_routes(router, config_, holder_);
+    add_module_gui_routes(router, holder_);
     Request request;
     request.method = "GET";
     request.path = request.target = path;
@@ -79,7 +76,6 @@ class ModuleGuiRoutes : public ::testing::Test {
   static std::string error_code(const Response& response) { return nlohmann::json::parse(response.body)["error"]; }
 
   fs::path root_;
-  Config config_;
   RegistryHolder holder_;
 };
 
@@ -121,11 +117,12 @@ TEST_F(ModuleGuiRoutes, RefusesPathTraversal) {
   EXPECT_EQ(get("/modules/demo/gui//etc/passwd").status, 404);
 }
 
-TEST_F(ModuleGuiRoutes, RefusesEveryFileOfAnUntrustedModule) {
-  install(/*trusted=*/false);
+TEST_F(ModuleGuiRoutes, RefusesEveryFileOfAPageThatDidNotVerify) {
+  install(/*verified=*/false);
   const Response response = get("/modules/demo/gui/index.html");
   EXPECT_EQ(response.status, 403);
-  EXPECT_EQ(error_code(response), "module_untrusted");
+  EXPECT_EQ(error_code(response), "gui_not_verified");
+  EXPECT_NE(nlohmann::json::parse(response.body)["message"].get<std::string>().find("does not match"), std::string::npos);
 }
 
 TEST_F(ModuleGuiRoutes, UnknownModuleAndModuleWithoutPageAre404) {
@@ -141,39 +138,17 @@ TEST_F(ModuleGuiRoutes, ListSaysWhichPagesVerifyAndWhy) {
   ASSERT_EQ(body["modules"].size(), 1u);  // "plain" ships no page
   EXPECT_EQ(body["modules"][0]["id"], "demo");
   EXPECT_EQ(body["modules"][0]["entry"], "index.html");
+  EXPECT_EQ(body["modules"][0]["files"], 2);
   EXPECT_EQ(body["modules"][0]["verified"], true);
 
-  write("demo/gui/index.html", "<p>changed</p>");
+  install(/*verified=*/false);
   body = nlohmann::json::parse(get(kModuleGuiListPath).body);
   EXPECT_EQ(body["modules"][0]["verified"], false);
-  EXPECT_NE(body["modules"][0]["reason"].get<std::string>().find("index.html"), std::string::npos);
-}
-
-TEST_F(ModuleGuiRoutes, MalformedDeclarationIsListedNotServed) {
-  install(true, {{"entry", "missing.html"}, {"files", {{"index.html", hash_of("demo/gui/index.html")}}}});
-  nlohmann::json body = nlohmann::json::parse(get(kModuleGuiListPath).body);
-  EXPECT_EQ(body["modules"][0]["verified"], false);
-  EXPECT_EQ(get("/modules/demo/gui/index.html").status, 422);
-
-  install(true, {{"entry", "index.html"}, {"files", {{"../index.html", hash_of("demo/gui/index.html")}}}});
-  EXPECT_EQ(error_code(get("/modules/demo/gui/index.html")), "bad_gui_declaration");
+  EXPECT_NE(body["modules"][0]["reason"].get<std::string>().find("app.js"), std::string::npos);
 }
 
 TEST_F(ModuleGuiRoutes, KioskStaticFilesStillServeOtherPaths) {
   EXPECT_EQ(get("/index.html").body, "kiosk");
-}
-
-TEST(SafeGuiPath, AcceptsPlainRelativePathsOnly) {
-  EXPECT_TRUE(safe_gui_path("index.html"));
-  EXPECT_TRUE(safe_gui_path("js/app-1_2.js"));
-  EXPECT_FALSE(safe_gui_path(""));
-  EXPECT_FALSE(safe_gui_path("/etc/passwd"));
-  EXPECT_FALSE(safe_gui_path("a/../b"));
-  EXPECT_FALSE(safe_gui_path(".hidden"));
-  EXPECT_FALSE(safe_gui_path("a//b"));
-  EXPECT_FALSE(safe_gui_path("a/"));
-  EXPECT_FALSE(safe_gui_path("a b.js"));
-  EXPECT_FALSE(safe_gui_path("a%2fb"));
 }
 
 }  // namespace
