@@ -6,6 +6,11 @@ function card(title, key, ...body) {
   return el('article', { class: 'card', dataset: { card: key } }, el('h2', {}, title), ...body);
 }
 
+// runtime/self reports pins as counts, and the missing ones by id.
+function pins(value) {
+  return Array.isArray(value) ? list(value) ?? 'none' : value;
+}
+
 function runtimeCard(status, self) {
   const uptime = pick(status, 'uptimeSeconds', 'uptime_seconds') ?? pick(self, 'uptimeSeconds', 'uptime_seconds');
   return card('Runtime', 'runtime',
@@ -16,8 +21,8 @@ function runtimeCard(status, self) {
       ['Started', time(pick(status, 'startedAt')), 'startedAt'],
       ['Uptime', duration(uptime), 'uptime'],
       ['Registry epoch', self?.epoch, 'epoch'],
-      ['Pinned modules', list(self?.pinSummary?.pinned), 'pinned'],
-      ['Missing pins', list(self?.pinSummary?.missing), 'missing'],
+      ['Pinned modules', pins(self?.pinSummary?.pinned), 'pinned'],
+      ['Missing pins', pins(self?.pinSummary?.missingModules ?? self?.pinSummary?.missing), 'missing'],
     ]));
 }
 
