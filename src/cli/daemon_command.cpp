@@ -16,6 +16,7 @@
 #include "http/connection_tracker.h"
 #include "http/listener_error.h"
 #include "http/module_facts.h"
+#include "http/module_gui_routes.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
@@ -86,6 +87,7 @@ int serve(const Config& config) {
   const http::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
   http::Router router(policy);
   http::add_api_routes(router, context);
+  http::add_module_gui_routes(router, registry);
   const http::StaticFiles kiosk_files(config.ui_dir);
   router.add_prefix("/", http::Access::ReadOnly, [&kiosk_files](const http::Request& request) { return kiosk_files.serve(request); });
 

@@ -73,8 +73,11 @@ Response Router::handle(const Request& request) const {
     const bool path_matches = route.prefix ? request.path.starts_with(route.path) : request.path == route.path;
     if (!path_matches) continue;
     if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
-      // Exact routes win over prefix routes whatever the order they were added in.
-      if (!match || (match->prefix && !route.prefix)) match = &route;
+      // Exact routes win over prefix routes, and a longer prefix over a shorter one, whatever the order
+      // they were added in (the kiosk's "/" static files must not shadow "/modules/").
+      const bool more_specific = match && match->prefix &&
+                                 (!route.prefix || route.path.size() > match->path.size());
+      if (!match || more_specific) match = &route;
     } else {
       path_known = true;
     }
