@@ -6,6 +6,8 @@ cd "$root"
 # The compiler cache lives outside the tree so fresh clones on the same machine reuse it.
 export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cryftee-ccache}"
 export CCACHE_BASEDIR="$root"
+# Objects from another clone are reused even though their debug info names that clone's directory.
+export CCACHE_NOHASHDIR=1
 jobs="${CRYFTEE_BUILD_JOBS:-2}"
 if [ ! -f build/build.ninja ]; then
   cmake -S . -B build -G Ninja \
