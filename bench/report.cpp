@@ -67,9 +67,11 @@ void print_report(const Report& report) {
               median(report.cold.socket_ms));
 
   std::printf("\n4. Resident memory of the daemon\n");
-  std::printf("   VmRSS after start + register:   %8.1f MiB\n", mib(report.memory.idle_rss_kib));
-  std::printf("   VmRSS after %zu signs:     %8.1f MiB   (peak VmHWM %.1f MiB)\n", report.memory.signs,
-              mib(report.memory.rss_kib), mib(report.memory.peak_rss_kib));
+  char after_signs[64];
+  std::snprintf(after_signs, sizeof(after_signs), "VmRSS after %zu signs:", report.memory.signs);
+  std::printf("   %-32s %8.1f MiB\n", "VmRSS after start + register:", mib(report.memory.idle_rss_kib));
+  std::printf("   %-32s %8.1f MiB   (peak VmHWM %.1f MiB)\n", after_signs, mib(report.memory.rss_kib),
+              mib(report.memory.peak_rss_kib));
 
   std::printf("\nChecks: every answer must be 200 with a 96-byte signature; %zu signatures (the last of each client "
               "per run) verified with blst.\n", report.verified);
