@@ -1,0 +1,236 @@
+// cryftee_bench: raw in-process BLS signing against BLS signing through the real daemon, in one run.
+// See docs/benchmark.md for what each figure means.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "crypto/bls.h"
+#include "daemon_process.h"
+#include "bench_limits.h"
+#include "message.h"
+#include "raw_signing.h"
+#include "report.h"
+#include "sign_load.h"
+
+namespace cryftee::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+  fs::path cryftee = "build/cryftee";
+  fs::path module_dir = "build/modules";
+  fs::path trust_config = "build/dev/trust.toml";
+  double seconds = kDefaultSeconds;
+  double warmup_seconds = kDefaultWarmupSeconds;
+  std::size_t rss_signs = kDefaultRssSigns;
+  unsigned cold_starts = kDefaultColdStarts;
+  std::vector<unsigned> clients{1, 2, 16};
+};
+
+// Message streams: each measurement signs messages no other measurement signs.
+constexpr std::uint64_t kStreamsPerRun = 1'000'000;
+
+Clock::duration seconds_of(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string load_average() {
+  std::ifstream file("/proc/loadavg");
+  std::string one, five, fifteen;
+  file >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
+// A loopback port nobody listens on right now, for the daemon's --http-addr.
+unsigned free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("cannot open a socket to find a free port");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  const bool ok = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot find a free loopback port");
+  return ntohs(address.sin_port);
+}
+
+// A daemon started for the benchmark, its own socket in the run's temp folder.
+struct StartedDaemon {
+  std::unique_ptr<DaemonProcess> process;
+  fs::path socket_path;
+  RegisteredKey key;
+  double socket_ms = 0;
+  double first_sign_ms = 0;
+};
+
+StartedDaemon start_daemon(const Options& options, const fs::path& work_dir, const std::string& name) {
+  StartedDaemon daemon;
+  daemon.socket_path = work_dir / (name + ".sock");
+  fs::remove(daemon.socket_path);
+  const std::vector<std::string> args{
+      "--module-dir", fs::absolute(options.module_dir).string(),
+      "--trust-config", fs::absolute(options.trust_config).string(),
+      "--uds-path", daemon.socket_path.string(),
+      "--http-addr", "127.0.0.1:" + std::to_string(free_port()),
+      "--no-kiosk"};
+
+  const auto spawned = Clock::now();
+  daemon.process = std::make_unique<DaemonProcess>(options.cryftee, args, work_dir / (name + ".log"));
+  std::string last_problem = "no answer yet";
+  while (Clock::now() - spawned < kStartTimeout) {
+    daemon.process->require_running();
+    try {
+      UdsHttpClient client(daemon.socket_path);
+      if (daemon.socket_ms == 0) daemon.socket_ms = ms_since(spawned);
+      daemon.key = register_key(client);
+      const Message message = make_message(0, 0);
+      Bytes signature;
+      const auto problem = check_sign_answer(client.post_json("/v1/staking/bls/sign",
+                                                              sign_request_body(daemon.key.handle, message)),
+                                             &signature);
+      if (!problem) {
+        daemon.first_sign_ms = ms_since(spawned);
+        return daemon;
+      }
+      last_problem = *problem;
+    } catch (const std::exception& error) {
+      last_problem = error.what();
+    }
+    std::this_thread::sleep_for(kStartPollInterval);
+  }
+  throw std::runtime_error("the daemon did not sign within " + std::to_string(kStartTimeout.count()) +
+                           " s; last problem: " + last_problem + "; its output is in " +
+                           (work_dir / (name + ".log")).string());
+}
+
+void add_failures(Report& report, const LoadResult& result) {
+  report.failures += result.failures;
+  for (const auto& sample : result.failure_samples) {
+    if (report.failure_samples.size() < kMaxFailuresShown) report.failure_samples.push_back(sample);
+  }
+  report.verified += result.verified;
+}
+
+int run(const Options& options) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  Report report;
+  report.cores = cores;
+  report.seconds = options.seconds;
+  report.daemon = options.cryftee.string();
+  report.load_before = load_average();
+
+  std::string work_template = (fs::temp_directory_path() / "cryftee-bench-XXXXXX").string();
+  if (!::mkdtemp(work_template.data())) throw std::runtime_error("cannot create a temp folder");
+  const fs::path work_dir = work_template;
+
+  // 3. Cold start: every start is a fresh process with nothing registered.
+  for (unsigned run = 0; run < options.cold_starts; ++run) {
+    std::fprintf(stderr, "cold start %u of %u\n", run + 1, options.cold_starts);
+    StartedDaemon daemon = start_daemon(options, work_dir, "cold-" + std::to_string(run));
+    report.cold.socket_ms.push_back(daemon.socket_ms);
+    report.cold.first_sign_ms.push_back(daemon.first_sign_ms);
+    daemon.process->stop();
+  }
+
+  // 1. Raw signing, with no daemon running, on every thread count an API row is compared with.
+  std::set<unsigned> raw_threads{1};
+  for (const unsigned clients : options.clients) raw_threads.insert(std::min(clients, cores));
+  const bls::SecretKey raw_key = bls::SecretKey::generate();
+  for (const unsigned threads : raw_threads) {
+    std::fprintf(stderr, "raw signing on %u thread(s)\n", threads);
+    report.raw.push_back({threads, measure_raw_signing(raw_key, threads, seconds_of(options.seconds))});
+  }
+
+  // 2. Through the API, on one daemon that then also serves the memory figure.
+  StartedDaemon daemon = start_daemon(options, work_dir, "measured");
+  std::size_t signs = 1;  // the first sign of start_daemon
+  report.memory.idle_rss_kib = proc_status_kib(daemon.process->pid(), "VmRSS").value_or(0);
+  std::uint64_t stream = kStreamsPerRun;
+  const auto load = [&](LoadPlan plan) {
+    plan.stream = stream;
+    stream += kStreamsPerRun;
+    LoadResult result = run_sign_load(daemon.socket_path, daemon.key, plan);
+    daemon.process->require_running();
+    signs += result.summary.count;
+    add_failures(report, result);
+    return result;
+  };
+  if (options.warmup_seconds > 0) {
+    std::fprintf(stderr, "warm-up: %.1f s of API signing\n", options.warmup_seconds);
+    load({.clients = cores, .duration = seconds_of(options.warmup_seconds)});
+  }
+  for (const unsigned clients : options.clients) {
+    std::fprintf(stderr, "API signing with %u client(s)\n", clients);
+    const LoadResult result = load({.clients = clients, .duration = seconds_of(options.seconds)});
+    const unsigned compared = std::min(clients, cores);
+    const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
+    report.api.push_back({clients, result.summary, result.failures, compared, raw->summary.per_second});
+  }
+
+  // 4. Memory after the requested number of signs, topped up with the largest client count.
+  if (signs < options.rss_signs) {
+    const unsigned clients = *std::max_element(options.clients.begin(), options.clients.end());
+    std::fprintf(stderr, "signing up to %zu signs for the memory figure\n", options.rss_signs);
+    load({.clients = clients, .signs = options.rss_signs - signs});
+  }
+  report.memory.signs = signs;
+  report.memory.rss_kib = proc_status_kib(daemon.process->pid(), "VmRSS").value_or(0);
+  report.memory.peak_rss_kib = proc_status_kib(daemon.process->pid(), "VmHWM").value_or(0);
+  daemon.process->stop();
+  report.load_after = load_average();
+
+  print_report(report);
+  std::error_code ignored;
+  if (report.failures == 0) fs::remove_all(work_dir, ignored);
+  else std::printf("Daemon logs kept in %s\n", work_dir.c_str());
+  return report.failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+}  // namespace
+}  // namespace cryftee::bench
+
+int main(int argc, char** argv) {
+  cryftee::bench::Options options;
+  CLI::App app{"cryftee_bench: BLS signing in process and through the cryftee daemon (docs/benchmark.md)"};
+  app.add_option("--cryftee", options.cryftee, "The daemon binary to start")->capture_default_str();
+  app.add_option("--module-dir", options.module_dir, "Its --module-dir")->capture_default_str();
+  app.add_option("--trust-config", options.trust_config, "Its --trust-config")->capture_default_str();
+  app.add_option("--seconds", options.seconds, "Length of each throughput measurement")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--warmup", options.warmup_seconds, "API signing before the first measurement, seconds")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--rss-signs", options.rss_signs, "Signs before the daemon's resident memory is read")
+      ->capture_default_str();
+  app.add_option("--cold-starts", options.cold_starts, "Starts timed for the cold start median")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--clients", options.clients, "Concurrent API clients, one measurement each")
+      ->capture_default_str()->delimiter(',')->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return cryftee::bench::run(options);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "cryftee_bench: %s\n", error.what());
+    return EXIT_FAILURE;
+  }
+}

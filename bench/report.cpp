@@ -1,0 +1,86 @@
+#include "report.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace cryftee::bench {
+namespace {
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+std::string list_ms(const std::vector<double>& values) {
+  std::string text;
+  char item[32];
+  for (const double value : values) {
+    std::snprintf(item, sizeof(item), "%s%.0f", text.empty() ? "" : ", ", value);
+    text += item;
+  }
+  return text;
+}
+
+double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
+
+}  // namespace
+
+void print_report(const Report& report) {
+  std::printf("\nCryftee benchmark: %u cores, %.1f s per measurement, daemon %s\n", report.cores, report.seconds,
+              report.daemon.c_str());
+  std::printf("Load average (1, 5, 15 min) before: %s   after: %s\n", report.load_before.c_str(),
+              report.load_after.c_str());
+
+  std::printf("\n1. Raw blst signing in process (32-byte messages, signature DST)\n");
+  std::printf("   %-8s %10s %12s %10s %10s\n", "threads", "signs", "signs/s", "p50 us", "p99 us");
+  for (const auto& row : report.raw) {
+    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f\n", row.threads, row.summary.count, row.summary.per_second,
+                row.summary.p50_us, row.summary.p99_us);
+  }
+
+  std::printf("\n2. BLS sign through the API (Unix socket, HTTP/1.1 keep-alive, POST /v1/staking/bls/sign)\n");
+  std::printf("   %-8s %10s %12s %10s %10s %12s %8s %9s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
+              "raw signs/s", "ratio", "failures");
+  for (const auto& row : report.api) {
+    const double ratio = row.raw_per_second > 0 ? row.summary.per_second / row.raw_per_second : 0;
+    char raw_label[48];
+    std::snprintf(raw_label, sizeof(raw_label), "%.1f (%ut)", row.raw_per_second, row.raw_threads);
+    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %12s %8.3f %9zu\n", row.clients, row.summary.count,
+                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures);
+  }
+  std::printf("   ratio = API signs/s / raw signs/s on min(clients, cores) threads\n");
+  const auto one_client = std::find_if(report.api.begin(), report.api.end(), [](const ApiRow& r) { return r.clients == 1; });
+  const auto one_thread = std::find_if(report.raw.begin(), report.raw.end(), [](const RawRow& r) { return r.threads == 1; });
+  if (one_client != report.api.end() && one_thread != report.raw.end()) {
+    std::printf("   p50 overhead over raw signing, 1 client: %.1f us (API p50 %.1f us - raw p50 %.1f us)\n",
+                one_client->summary.p50_us - one_thread->summary.p50_us, one_client->summary.p50_us,
+                one_thread->summary.p50_us);
+  }
+
+  std::printf("\n3. Cold start, median of %zu starts (runs in ms: %s)\n", report.cold.first_sign_ms.size(),
+              list_ms(report.cold.first_sign_ms).c_str());
+  std::printf("   process start -> first successful sign (incl. one key register): %.0f ms\n",
+              median(report.cold.first_sign_ms));
+  std::printf("   process start -> Unix socket accepts:                            %.0f ms\n",
+              median(report.cold.socket_ms));
+
+  std::printf("\n4. Resident memory of the daemon\n");
+  char after_signs[64];
+  std::snprintf(after_signs, sizeof(after_signs), "VmRSS after %zu signs:", report.memory.signs);
+  std::printf("   %-32s %8.1f MiB\n", "VmRSS after start + register:", mib(report.memory.idle_rss_kib));
+  std::printf("   %-32s %8.1f MiB   (peak VmHWM %.1f MiB)\n", after_signs, mib(report.memory.rss_kib),
+              mib(report.memory.peak_rss_kib));
+
+  std::printf("\nChecks: every answer must be 200 with a 96-byte signature; %zu signatures (the last of each client "
+              "per run) verified with blst.\n", report.verified);
+  if (report.failures == 0) {
+    std::printf("Failures: none\n");
+  } else {
+    std::printf("Failures: %zu\n", report.failures);
+    for (const auto& sample : report.failure_samples) std::printf("   %s\n", sample.c_str());
+  }
+}
+
+}  // namespace cryftee::bench

@@ -1,0 +1,52 @@
+#pragma once
+// The figures of one benchmark run and the table they are printed as.
+#include <string>
+#include <vector>
+
+#include "latency.h"
+
+namespace cryftee::bench {
+
+struct RawRow {
+  unsigned threads = 0;
+  Summary summary;
+};
+
+struct ApiRow {
+  unsigned clients = 0;
+  Summary summary;
+  std::size_t failures = 0;
+  unsigned raw_threads = 0;   // min(clients, cores): the raw figure this row is compared with
+  double raw_per_second = 0;
+};
+
+struct ColdStarts {
+  std::vector<double> socket_ms;      // spawn -> the Unix socket accepts a connection
+  std::vector<double> first_sign_ms;  // spawn -> first 200 with a valid signature (after one register)
+};
+
+struct Memory {
+  std::size_t signs = 0;   // successful signs the measured daemon has answered in total
+  long idle_rss_kib = 0;   // VmRSS right after start and key registration
+  long rss_kib = 0;        // VmRSS after `signs` signs
+  long peak_rss_kib = 0;   // VmHWM at the same moment
+};
+
+struct Report {
+  unsigned cores = 0;
+  double seconds = 0;
+  std::string daemon;
+  std::string load_before;  // /proc/loadavg when the run began and ended
+  std::string load_after;
+  std::vector<RawRow> raw;
+  std::vector<ApiRow> api;
+  ColdStarts cold;
+  Memory memory;
+  std::size_t failures = 0;
+  std::vector<std::string> failure_samples;
+  std::size_t verified = 0;
+};
+
+void print_report(const Report& report);
+
+}  // namespace cryftee::bench

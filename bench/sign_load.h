@@ -1,0 +1,47 @@
+#pragma once
+// BLS signing through the daemon's API: POST /v1/staking/bls/sign from concurrent keep-alive clients.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "latency.h"
+#include "uds_http_client.h"
+#include "util/bytes.h"
+
+namespace cryftee::bench {
+
+struct RegisteredKey {
+  std::string handle;
+  Bytes public_key;  // 48-byte compressed G1
+};
+
+// POST /v1/staking/bls/register {"mode":"generate"}; throws std::runtime_error unless it answers 200 with a
+// key handle and a 48-byte public key.
+RegisteredKey register_key(UdsHttpClient& client);
+
+std::string sign_request_body(const std::string& key_handle, ByteView message);
+// What is wrong with a sign answer (not 200, no 96-byte signatureB64), or nullopt when it is good; a good
+// signature is stored in *signature.
+std::optional<std::string> check_sign_answer(const HttpResponse& response, Bytes* signature);
+
+struct LoadPlan {
+  unsigned clients = 1;
+  Clock::duration duration = Clock::duration::max();
+  std::size_t signs = 0;        // stop after this many requests in total; 0: only the duration counts
+  std::uint64_t stream = 0;     // distinguishes the messages of one run from those of another
+};
+
+struct LoadResult {
+  Summary summary;                      // successful signs only
+  std::size_t failures = 0;             // answers that were not a 200 with a valid signature, and transport errors
+  std::vector<std::string> failure_samples;
+  std::size_t verified = 0;             // signatures checked with bls::verify after the run (one per client)
+};
+
+// Each client opens its own connection before the clock starts, then signs distinct 32-byte messages one
+// after the other until the plan is used up. The last signature of every client is verified afterwards.
+LoadResult run_sign_load(const std::filesystem::path& socket_path, const RegisteredKey& key, const LoadPlan& plan);
+
+}  // namespace cryftee::bench
