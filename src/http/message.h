@@ -46,8 +46,10 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 
+  // Bytes that are not UTF-8 (a client may send them in a path or a field we echo) become U+FFFD
+  // instead of throwing: an answer must always be produced.
   static Response json(const nlohmann::json& value, int status = 200) {
-    return Response{status, "application/json", value.dump(), {}};
+    return Response{status, "application/json", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
   }
 };
 

@@ -105,3 +105,16 @@ TEST(ParseTarget, SplitsAndDecodesTheQuery) {
 
 }  // namespace
 }  // namespace cryftee::http
+
+namespace cryftee::http {
+namespace {
+
+TEST(Router, AnswersJsonEvenWhenThePathIsNotUtf8) {
+  auto router = make_router(nullptr);
+  auto res = router.handle(make("GET", "/v1/\x82\xff"));
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "route_not_found");
+}
+
+}  // namespace
+}  // namespace cryftee::http
