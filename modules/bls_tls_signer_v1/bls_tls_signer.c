@@ -40,23 +40,34 @@ static int handle_from_request(cryftee_str request, handle* h) {
 
 /* ---- BLS ---- */
 
-static cryftee_response bls_key_response(const handle* h) {
+/* Where a registered key lives, as the answer's "custody" says. */
+static const char* const MEMORY = "memory";
+static const char* const WEB3SIGNER = "web3signer";
+
+static cryftee_response bls_key_response(const handle* h, const char* custody) {
   uint8_t public_key[CRYFTEE_BLS_PUBLIC_KEY_SIZE];
   uint8_t pop[CRYFTEE_BLS_SIGNATURE_SIZE];
   cryftee_bls_public_key(h->text, h->len, public_key);
-  cryftee_bls_pop(h->text, h->len, pop);
+  /* -1: a key only Web3Signer holds, whose proof of possession this process did not make. */
+  int32_t pop_len = cryftee_bls_pop(h->text, h->len, pop);
   cryftee_json_writer w = cryftee_json_begin();
   cryftee_str handle_text = {h->text, h->len};
   cryftee_json_string(&w, "keyHandle", handle_text);
   cryftee_json_string(&w, "blsPubKeyB64", cryftee_base64_encode(public_key, sizeof public_key));
   cryftee_json_string(&w, "pubkey", cryftee_hex_encode(public_key, sizeof public_key));
-  cryftee_json_string(&w, "proofOfPossession", cryftee_hex_encode(pop, sizeof pop));
+  if (pop_len == CRYFTEE_BLS_SIGNATURE_SIZE) {
+    cryftee_json_string(&w, "proofOfPossession", cryftee_hex_encode(pop, sizeof pop));
+  } else {
+    cryftee_json_raw(&w, "proofOfPossession", cryftee_cstr("null"));
+  }
+  cryftee_json_string(&w, "custody", cryftee_cstr(custody));
   return cryftee_json_end(&w);
 }
 
-/* The key a request names: keyHandle, or publicKey / pubkey looked up in custody. Returns an error
- * response, or 0 with *h filled. */
-static cryftee_response bls_resolve(cryftee_str request, handle* h, const char* key_field) {
+/* The key a request names: keyHandle, or a public key looked up in memory custody and then in Web3Signer.
+ * Returns an error response, or 0 with *h filled; *custody says where a looked-up key was found. */
+static cryftee_response bls_resolve(cryftee_str request, handle* h, const char* key_field, const char** custody) {
+  *custody = MEMORY;
   if (handle_from_request(request, h)) return 0;
   cryftee_str text;
   if (!get_string(request, key_field, &text)) return NO_KEY_NAMED;
@@ -65,7 +76,15 @@ static cryftee_response bls_resolve(cryftee_str request, handle* h, const char* 
     return invalid("the BLS public key must be 48 bytes as base64 or hex (with or without 0x)");
   }
   int32_t n = cryftee_bls_find(public_key, CRYFTEE_BLS_PUBLIC_KEY_SIZE, h->text, sizeof h->text);
-  if (n < 0) return cryftee_error(404, "key_not_found", "no BLS key with this public key is held; register it first");
+  if (n < 0) {
+    n = cryftee_web3signer_find(public_key, CRYFTEE_BLS_PUBLIC_KEY_SIZE, h->text, sizeof h->text);
+    *custody = WEB3SIGNER;
+  }
+  if (n < 0) {
+    return cryftee_error(404, "key_not_found",
+                         n == -1 ? "no BLS key with this public key is held in memory or by Web3Signer; register it first"
+                                 : "no BLS key with this public key is held; register it first");
+  }
   h->len = (uint32_t)n;
   return 0;
 }
@@ -76,45 +95,56 @@ static cryftee_response bls_register(cryftee_str request) {
     return missing("'mode' is required: ephemeral, generate, import, persistent or verify");
   }
   handle h;
+  h.len = 0;
+  const char* custody = MEMORY;
   if (cryftee_str_eq(mode, "verify")) {
     cryftee_str key;
-    if (!get_string(request, "publicKey", &key) && !get_string(request, "pubkey", &key)) {
-      return missing("mode 'verify' needs 'publicKey' (base64 or hex)");
-    }
-    h.len = 0;
-    cryftee_response error = bls_resolve(request, &h, get_string(request, "publicKey", &key) ? "publicKey" : "pubkey");
+    const char* field = get_string(request, "publicKey", &key) ? "publicKey" : "pubkey";
+    if (!get_string(request, field, &key)) return missing("mode 'verify' needs 'publicKey' (base64 or hex)");
+    /* The host never sets keyHandle on a verify request, so this looks the public key up. */
+    cryftee_response error = bls_resolve(request, &h, field, &custody);
     if (error) return error;
-    return bls_key_response(&h);
+    return bls_key_response(&h, custody);
   }
   if (cryftee_str_eq(mode, "ephemeral") || cryftee_str_eq(mode, "generate")) {
     /* The host has already imported ephemeralKeyB64 (and named the key in keyHandle) when one was sent. */
-    if (!handle_from_request(request, &h)) {
-      int32_t n = cryftee_bls_generate(h.text, sizeof h.text);
-      h.len = (uint32_t)n;
-    }
-    return bls_key_response(&h);
+    if (!handle_from_request(request, &h)) h.len = (uint32_t)cryftee_bls_generate(h.text, sizeof h.text);
+    return bls_key_response(&h, MEMORY);
   }
   if (cryftee_str_eq(mode, "import")) {
-    if (handle_from_request(request, &h)) return bls_key_response(&h);
-    return cryftee_error(501, "not_supported",
-                         "mode 'import' needs EIP-2335 keystore decryption, which this daemon does not offer yet; "
-                         "use mode 'ephemeral' with ephemeralKeyB64 to load a raw secret");
+    /* The host has already decrypted the keystore with its password and named the key in keyHandle. */
+    if (handle_from_request(request, &h)) return bls_key_response(&h, MEMORY);
+    return missing("mode 'import' needs 'keystore' (an EIP-2335 keystore) and 'password'");
   }
   if (cryftee_str_eq(mode, "persistent")) {
-    return cryftee_error(501, "not_supported",
-                         "mode 'persistent' keeps the key in Web3Signer, which this daemon cannot use yet; "
-                         "use 'generate' for a key held in memory");
+    uint8_t pop[CRYFTEE_BLS_SIGNATURE_SIZE];
+    h.len = (uint32_t)cryftee_bls_persist(h.text, sizeof h.text, pop);
+    return bls_key_response(&h, WEB3SIGNER);
   }
   return invalid("unknown 'mode': use ephemeral, generate, import, persistent or verify");
+}
+
+/* A typed eth2 request in 'signingRequest' goes to Web3Signer unchanged. */
+static cryftee_response bls_sign_typed(const handle* h, cryftee_str signing_request) {
+  uint8_t signature[CRYFTEE_BLS_SIGNATURE_SIZE];
+  cryftee_web3signer_sign(h->text, h->len, signing_request.ptr, signing_request.len, signature);
+  cryftee_json_writer w = cryftee_json_begin();
+  cryftee_json_string(&w, "signatureB64", cryftee_base64_encode(signature, sizeof signature));
+  cryftee_json_string(&w, "signature", cryftee_hex_encode(signature, sizeof signature));
+  return cryftee_json_end(&w);
 }
 
 static cryftee_response bls_sign(cryftee_str request) {
   handle h;
   h.len = 0;
-  cryftee_response error = bls_resolve(request, &h, "pubkey");
+  const char* custody;
+  cryftee_response error = bls_resolve(request, &h, "pubkey", &custody);
   if (error == NO_KEY_NAMED) return missing("name the key with 'keyHandle' or 'pubkey'");
   if (error) return error;
   cryftee_str text;
+  cryftee_json_kind typed = cryftee_json_get(request, "signingRequest", &text);
+  if (typed == CRYFTEE_JSON_OTHER) return bls_sign_typed(&h, text);
+  if (typed != CRYFTEE_JSON_MISSING) return invalid("'signingRequest' must be a JSON object (a typed eth2 signing request)");
   if (cryftee_json_get(request, "message", &text) != CRYFTEE_JSON_STRING &&
       cryftee_json_get(request, "data", &text) != CRYFTEE_JSON_STRING) {
     return missing("'message' (or 'data') is required: the bytes to sign, base64");
@@ -145,10 +175,11 @@ static cryftee_response bls_sign(cryftee_str request) {
 static cryftee_response bls_pop(cryftee_str request) {
   handle h;
   h.len = 0;
-  cryftee_response error = bls_resolve(request, &h, "pubkey");
+  const char* custody;
+  cryftee_response error = bls_resolve(request, &h, "pubkey", &custody);
   if (error == NO_KEY_NAMED) return missing("name the key with 'keyHandle' or 'pubkey'");
   if (error) return error;
-  return bls_key_response(&h);
+  return bls_key_response(&h, custody);
 }
 
 /* ---- TLS ---- */
@@ -194,8 +225,12 @@ static cryftee_response tls_register(cryftee_str request) {
     if (error) return error;
     return tls_key_response(&h);
   }
-  /* The host has already imported a PEM key (and named it in keyHandle) when one was sent. */
-  if (!handle_from_request(request, &h)) h.len = (uint32_t)cryftee_tls_generate(h.text, sizeof h.text);
+  /* The host has already imported privateKeyPEM (and named the key in keyHandle) when one was sent. */
+  if (handle_from_request(request, &h)) return tls_key_response(&h);
+  if (get_string(request, "mode", &mode) && cryftee_str_eq(mode, "import")) {
+    return missing("mode 'import' needs 'privateKeyPEM' (and optionally 'certificatePEM')");
+  }
+  h.len = (uint32_t)cryftee_tls_generate(h.text, sizeof h.text);
   return tls_key_response(&h);
 }
 

@@ -62,6 +62,21 @@ CRYFTEE_IMPORT("bls_sign")
 int32_t cryftee_bls_sign(const char* handle, uint32_t handle_len, const uint8_t* message, uint32_t message_len,
                          int32_t dst, uint8_t* out96);
 
+/* BLS keys held by Web3Signer (granted separately). These wait on the network; their time does not count
+ * against the module's deadline. bls_persist makes a key, imports it into Web3Signer as an EIP-2335
+ * keystore (the password stays in the host), confirms Web3Signer lists it, and writes its handle and the
+ * proof of possession made before the local secret was dropped. web3signer_find returns the handle length,
+ * -1 when Web3Signer does not hold the key, -2 when the daemon runs without Web3Signer. web3signer_sign
+ * passes a typed eth2 signing request (JSON text) to Web3Signer. bls_public_key works for these handles;
+ * bls_pop returns -1 for a key whose proof of possession this process did not make, and bls_sign refuses
+ * them (422): Web3Signer cannot sign raw messages. */
+CRYFTEE_IMPORT("bls_persist") int32_t cryftee_bls_persist(char* handle_out, uint32_t cap, uint8_t* pop_out96);
+CRYFTEE_IMPORT("web3signer_find")
+int32_t cryftee_web3signer_find(const uint8_t* public_key, uint32_t len, char* handle_out, uint32_t cap);
+CRYFTEE_IMPORT("web3signer_sign")
+int32_t cryftee_web3signer_sign(const char* handle, uint32_t handle_len, const char* request, uint32_t request_len,
+                                uint8_t* out96);
+
 /* TLS (ECDSA P-256) key custody. tls_info writes JSON {"certificate": PEM, "pubkey": "0x..", "node_id"}. */
 #define CRYFTEE_TLS_SIGNATURE_CAPACITY 80
 CRYFTEE_IMPORT("tls_generate") int32_t cryftee_tls_generate(char* handle_out, uint32_t cap);

@@ -21,6 +21,9 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "custody/memory_custody.h"
+#include "custody/web3signer_client.h"
+#include "custody/web3signer_custody.h"
+#include "custody/web3signer_health.h"
 #include "runtime/dispatch.h"
 #include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
@@ -55,12 +58,41 @@ std::string error_code_of(const http::Response& response) {
   return body["error"].get<std::string>();
 }
 
+// Web3Signer custody, when enabled: the client, its background health checker and the custody backend
+// the modules' web3signer imports use.
+struct Web3SignerParts {
+  std::unique_ptr<Web3SignerClient> client;
+  std::unique_ptr<Web3SignerHealthChecker> health;
+  std::unique_ptr<Web3SignerCustody> custody;
+};
+
+Web3SignerParts start_web3signer(const Config& config, KeyCustody& memory) {
+  Web3SignerParts parts;
+  if (!config.web3signer.enabled) return parts;
+  parts.client = std::make_unique<Web3SignerClient>(config.web3signer);
+  parts.health = std::make_unique<Web3SignerHealthChecker>(*parts.client, config.web3signer.health_interval);
+  parts.custody = std::make_unique<Web3SignerCustody>(
+      *parts.client, memory,
+      Web3SignerCustodyOptions{config.web3signer.keystore_password, config.web3signer.keep_in_memory, {}});
+  log::info("web3signer_ready", {{"urls", parts.client->urls()},
+                                 {"keystore_password", config.web3signer.keystore_password ? "set" : "not set"},
+                                 {"keep_in_memory", config.web3signer.keep_in_memory}});
+  if (!config.web3signer.keystore_password) {
+    log::warn("web3signer_no_keystore_password",
+              {{"message", "mode 'persistent' is refused until a keystore password is configured "
+                           "(CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD or --web3signer-keystore-password-file)"}});
+  }
+  return parts;
+}
+
 int serve(const Config& config) {
-  // Keys live in memory custody; modules run on the dispatcher's V8 workers, which also vet each module
-  // for the registry (compile, ABI exports, granted imports).
+  // Keys live in memory custody (and in Web3Signer when it is enabled); modules run on the dispatcher's V8
+  // workers, which also vet each module for the registry (compile, ABI exports, granted imports).
   MemoryCustody custody;
   runtime::load_startup_keys(config, custody);
-  runtime::Dispatcher dispatcher(engine::make_v8_engine(), config.engine_workers, &custody, &config.web3signer);
+  const Web3SignerParts web3signer = start_web3signer(config, custody);
+  runtime::Dispatcher dispatcher(engine::make_v8_engine(), config.engine_workers, &custody, &config.web3signer,
+                                 web3signer.custody.get());
   log::info("engine_ready", {{"engine", dispatcher.engine_name()}, {"workers", dispatcher.worker_count()}});
 
   RegistryHolder registry;
@@ -82,7 +114,12 @@ int serve(const Config& config) {
   http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
   context.dispatcher = &dispatcher;
   context.custody = &custody;
-  context.runtime_facts = [&dispatcher, &custody] { return http::module_runtime_facts(dispatcher, custody); };
+  context.web3signer = web3signer.custody.get();
+  context.runtime_facts = [&dispatcher, &custody, &web3signer] {
+    http::RuntimeFacts facts = http::module_runtime_facts(dispatcher, custody);
+    if (web3signer.custody) http::add_web3signer_facts(facts, web3signer.health->snapshot(), *web3signer.custody);
+    return facts;
+  };
 
   const http::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
   http::Router router(policy);

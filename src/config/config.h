@@ -43,6 +43,11 @@ struct Web3SignerSettings {
   std::optional<std::filesystem::path> client_key;
   // Bearer token for the Keymanager API when Web3Signer requires one; a secret: never log or echo it.
   std::optional<std::string> auth_token;
+  // Password of the EIP-2335 keystores that mode "persistent" imports into Web3Signer; a secret: never log
+  // or echo it. Without one, "persistent" is refused.
+  std::optional<std::string> keystore_password;
+  // Keep a copy of a persistent key in memory custody too, so raw (Avalanche) messages can be signed with it.
+  bool keep_in_memory = false;
 
   std::chrono::milliseconds connect_timeout = defaults::kWeb3SignerConnectTimeout;
   std::chrono::milliseconds request_timeout = defaults::kWeb3SignerRequestTimeout;

@@ -213,6 +213,23 @@ std::vector<Setting> build_settings() {
                    .value_name = "PATH",
                    .help = "File holding the Keymanager bearer token; must not be accessible by group or others.",
                    .apply = [](Draft& d, const Assignment& a) { d.web3signer_auth_token_file = parse_path(a); }});
+  table.push_back({.id = "web3signer.keystore_password", .group = "Web3Signer custody",
+                   .env = "CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD", .in_toml = false,
+                   .help = "Password of the keystores mode 'persistent' imports into Web3Signer (environment "
+                           "only; never logged or echoed).",
+                   .secret = true,
+                   .apply = [](Draft& d, const Assignment& a) { d.web3signer_keystore_password = parse_text(a); }});
+  table.push_back({.id = "web3signer.keystore_password_file", .group = "Web3Signer custody",
+                   .flag = "--web3signer-keystore-password-file", .env = "CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD_FILE",
+                   .value_name = "PATH",
+                   .help = "File holding that keystore password; must not be accessible by group or others.",
+                   .apply = [](Draft& d, const Assignment& a) { d.web3signer_keystore_password_file = parse_path(a); }});
+  table.push_back({.id = "web3signer.keep_in_memory", .group = "Web3Signer custody",
+                   .flag = "--web3signer-keep-in-memory", .env = "CRYFTEE_WEB3SIGNER_KEEP_IN_MEMORY",
+                   .default_text = "false",
+                   .help = "Also keep each persistent key in memory so raw Avalanche messages can be signed.",
+                   .kind = ValueKind::Boolean,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.web3signer.keep_in_memory = parse_bool(a); }});
   table.push_back({.id = "web3signer.connect_timeout_ms", .group = "Web3Signer custody",
                    .flag = "--web3signer-connect-timeout-ms", .env = "CRYFTEE_WEB3SIGNER_CONNECT_TIMEOUT_MS",
                    .value_name = "MS", .default_text = number_text(milliseconds(kWeb3SignerConnectTimeout)),

@@ -39,6 +39,8 @@ struct Draft {
   std::optional<std::string> admin_token;  // from CRYFTEE_ADMIN_TOKEN
   std::optional<std::filesystem::path> web3signer_auth_token_file;
   std::optional<std::string> web3signer_auth_token;  // from CRYFTEE_WEB3SIGNER_AUTH_TOKEN
+  std::optional<std::filesystem::path> web3signer_keystore_password_file;
+  std::optional<std::string> web3signer_keystore_password;  // from CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD
   struct Source {
     std::string origin;
     Layer layer;

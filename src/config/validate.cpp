@@ -48,7 +48,9 @@ void require_readable(const Draft& draft, std::string_view id, const std::option
   if (file) require_readable_file(*file, draft.origin_of(id, id), what);
 }
 
-// A bearer token given either in a variable or in a file; `min_length` guards against guessable tokens.
+// A secret given either in a variable or in a file. Bearer tokens must be printable and at least
+// `min_length` long (guessable tokens are refused); passwords may be any non-empty text.
+enum class SecretShape { Token, Password };
 struct SecretToken {
   std::string_view token_id;
   std::string_view file_id;
@@ -56,6 +58,7 @@ struct SecretToken {
   std::optional<std::filesystem::path>& file;
   std::optional<std::string>& target;
   std::size_t min_length;
+  SecretShape shape = SecretShape::Token;
 };
 
 void check_token_shape(const std::string& token, const std::string& origin, std::size_t min_length) {
@@ -65,6 +68,22 @@ void check_token_shape(const std::string& token, const std::string& origin, std:
                       (printable ? "" : " and some are not printable") + " (accepted: " + std::to_string(min_length) +
                       " to " + std::to_string(defaults::kMaxAdminTokenLength) +
                       " printable ASCII characters without spaces; the value is not shown because it is a secret)");
+  }
+}
+
+void check_password_shape(const std::string& password, const std::string& origin) {
+  if (password.empty() || password.size() > defaults::kMaxAdminTokenLength) {
+    throw ConfigError(origin + ": the password has " + std::to_string(password.size()) +
+                      " bytes (accepted: 1 to " + std::to_string(defaults::kMaxAdminTokenLength) +
+                      " bytes; the value is not shown because it is a secret)");
+  }
+}
+
+void check_secret_shape(const std::string& secret, const std::string& origin, const SecretToken& setting) {
+  if (setting.shape == SecretShape::Password) {
+    check_password_shape(secret, origin);
+  } else {
+    check_token_shape(secret, origin, setting.min_length);
   }
 }
 
@@ -94,10 +113,10 @@ void resolve_token(Draft& draft, const SecretToken& secret) {
   }
   if (has_file && (!has_token || file->second.layer > token->second.layer)) {
     secret.target = read_token_file(*secret.file, file->second.origin);
-    check_token_shape(*secret.target, file->second.origin, secret.min_length);
+    check_secret_shape(*secret.target, file->second.origin, secret);
   } else if (has_token) {
     secret.target = *secret.token;
-    check_token_shape(*secret.target, token->second.origin, secret.min_length);
+    check_secret_shape(*secret.target, token->second.origin, secret);
   }
   if (secret.token) secure_zero(*secret.token);
   secret.token.reset();
@@ -122,6 +141,9 @@ void finish_and_validate(Draft& draft) {
                         config.admin_token, defaults::kMinAdminTokenLength});
   resolve_token(draft, {"web3signer.auth_token", "web3signer.auth_token_file", draft.web3signer_auth_token,
                         draft.web3signer_auth_token_file, config.web3signer.auth_token, 1});
+  resolve_token(draft, {"web3signer.keystore_password", "web3signer.keystore_password_file",
+                        draft.web3signer_keystore_password, draft.web3signer_keystore_password_file,
+                        config.web3signer.keystore_password, 1, SecretShape::Password});
   require_readable(draft, "web3signer.ca_file", config.web3signer.ca_file, "a readable PEM CA bundle");
   require_pair(draft, "web3signer.client_cert", config.web3signer.client_cert.has_value(), "web3signer.client_key",
                config.web3signer.client_key.has_value());

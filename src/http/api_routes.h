@@ -14,5 +14,6 @@ void add_runtime_routes(Router& router, ApiContext& context);      // runtime_ro
 void add_attestation_routes(Router& router, ApiContext& context);  // attestation_routes.cpp
 void add_admin_routes(Router& router, ApiContext& context);        // admin_routes.cpp
 void add_staking_routes(Router& router, ApiContext& context);      // staking_routes.cpp
+void add_web3signer_routes(Router& router, ApiContext& context);   // web3signer_routes.cpp
 
 }  // namespace cryftee::http

@@ -1,9 +1,14 @@
 #include "http/module_facts.h"
 
+#include <algorithm>
+
 #include "custody/key_custody.h"
+#include "custody/web3signer_custody.h"
+#include "custody/web3signer_health.h"
 #include "runtime/dispatch.h"
 #include "runtime/host_abi.h"
 #include "util/encoding.h"
+#include "util/time.h"
 
 namespace cryftee::http {
 
@@ -32,6 +37,27 @@ RuntimeFacts module_runtime_facts(const runtime::Dispatcher& dispatcher, const K
 
   for (const auto& import : runtime::host_imports()) facts.host_imports.push_back(import.grant);
   return facts;
+}
+
+void add_web3signer_facts(RuntimeFacts& facts, const Web3SignerHealthSnapshot& health,
+                          const Web3SignerCustody& custody) {
+  Web3SignerView view;
+  view.reachable = health.reachable;
+  view.healthy = health.healthy;
+  view.url = health.url;
+  if (health.checked_at) view.checked_at = rfc3339_utc(*health.checked_at);
+  if (!health.last_error.empty()) {
+    view.last_error = health.last_error;
+  } else if (!health.checked_at) {
+    view.last_error = "Web3Signer has not been checked yet";
+  }
+  facts.web3signer = std::move(view);
+
+  auto& listed = facts.signer.bls_pubkeys;
+  for (const RemoteBlsKey& key : custody.known_keys()) {
+    const std::string pubkey = "0x" + hex_encode(key.public_key);
+    if (std::find(listed.begin(), listed.end(), pubkey) == listed.end()) listed.push_back(pubkey);
+  }
 }
 
 }  // namespace cryftee::http

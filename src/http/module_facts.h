@@ -1,10 +1,13 @@
 #pragma once
 // What the module runtime (dispatcher, engine) and key custody report to the status and schema routes.
-// The daemon sets ApiContext::runtime_facts to a closure over module_runtime_facts.
+// The daemon sets ApiContext::runtime_facts to a closure over module_runtime_facts (and
+// add_web3signer_facts when Web3Signer is in use).
 #include "http/runtime_facts.h"
 
 namespace cryftee {
 class KeyCustody;
+class Web3SignerCustody;
+struct Web3SignerHealthSnapshot;
 namespace runtime {
 class Dispatcher;
 }
@@ -13,5 +16,9 @@ class Dispatcher;
 namespace cryftee::http {
 
 RuntimeFacts module_runtime_facts(const runtime::Dispatcher& dispatcher, const KeyCustody& custody);
+
+// Adds what the Web3Signer health checker last saw, and the keys known to be in Web3Signer, to `facts`.
+void add_web3signer_facts(RuntimeFacts& facts, const Web3SignerHealthSnapshot& health,
+                          const Web3SignerCustody& custody);
 
 }  // namespace cryftee::http

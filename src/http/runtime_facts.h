@@ -23,7 +23,10 @@ struct WasmRuntimeView {
 };
 
 struct Web3SignerView {
-  bool reachable = false;
+  bool reachable = false;                 // /upcheck answered
+  bool healthy = false;                   // and /healthcheck said UP
+  std::string url;                        // the URL checked, without credentials
+  std::optional<std::string> checked_at;  // RFC 3339; nullopt before the first check ends
   std::optional<std::string> last_error;  // without secrets
 };
 

@@ -1,20 +1,17 @@
 // The staking routes (and the generic module call route): each request goes to the module that is the
 // default for its capability family, runs there under its limits, and comes back with moduleId and
-// moduleVersion added. Secret-bearing fields are taken out here, before the request reaches a module:
-// an ephemeralKeyB64 secret is imported into key custody and the module sees only its keyHandle.
+// moduleVersion added. Secret-bearing fields of register requests are taken out first
+// (register_secrets.h): the module sees only the keyHandle of what was imported.
 #include <algorithm>
 
-#include "custody/key_custody.h"
 #include "http/api_routes.h"
 #include "http/json_body.h"
+#include "http/register_secrets.h"
 #include "runtime/dispatch.h"
-#include "util/encoding.h"
 #include "util/error.h"
 
 namespace cryftee::http {
 namespace {
-
-constexpr std::size_t kBlsSecretSize = 32;
 
 struct StakingRoute {
   const char* path;
@@ -28,9 +25,6 @@ constexpr StakingRoute kStakingRoutes[] = {
     {"/v1/staking/tls/register", "tls_register", "tls"},
     {"/v1/staking/tls/sign", "tls_sign", "tls"},
 };
-
-// Fields that carry secrets; never passed to a module.
-constexpr const char* kSecretFields[] = {"ephemeralKeyB64", "password", "keystore", "privateKeyPEM"};
 
 bool declares(const ModuleRecord& record, const std::string& capability) {
   const auto& capabilities = record.entry.capabilities;
@@ -55,35 +49,6 @@ runtime::Dispatcher& dispatcher(ApiContext& context) {
   return *context.dispatcher;
 }
 
-// Imports ephemeralKeyB64 into custody and names the key by handle instead; a register request's
-// keyHandle is only ever set here, never taken from the client.
-void take_secrets(nlohmann::json& body, KeyCustody& custody) {
-  body.erase("keyHandle");
-  auto secret_field = body.find("ephemeralKeyB64");
-  if (secret_field != body.end() && !secret_field->is_null()) {
-    if (!secret_field->is_string()) throw bad_request("'ephemeralKeyB64' must be a base64 string", "invalid_field");
-    std::optional<Bytes> secret = base64_decode(secret_field->get_ref<const std::string&>());
-    secure_zero(secret_field->get_ref<std::string&>());
-    if (!secret || secret->size() != kBlsSecretSize) {
-      if (secret) secure_zero(*secret);
-      throw bad_request("'ephemeralKeyB64' must be a 32-byte BLS secret key, base64", "invalid_field");
-    }
-    try {
-      body["keyHandle"] = custody.bls_import(*secret).handle;
-    } catch (...) {
-      secure_zero(*secret);
-      throw;
-    }
-    secure_zero(*secret);
-  }
-  for (const char* field : kSecretFields) {
-    auto it = body.find(field);
-    if (it == body.end()) continue;
-    if (it->is_string()) secure_zero(it->get_ref<std::string&>());
-    body.erase(it);
-  }
-}
-
 Response answer(nlohmann::json response, const ModuleRecord& module) {
   response["moduleId"] = module.entry.id;
   response["moduleVersion"] = module.entry.version;
@@ -99,7 +64,9 @@ void add_staking_routes(Router& router, ApiContext& context) {
       runtime::Dispatcher& runtime = dispatcher(context);
       const std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
       const ModuleRecord& module = module_for(*registry, route);
-      if (std::string_view(route.capability).ends_with("_register")) take_secrets(body, *context.custody);
+      if (std::string_view(route.capability).ends_with("_register")) {
+        take_register_secrets(route.capability, body, *context.custody);
+      }
       return answer(runtime.call(module, route.capability, body), module);
     });
   }
@@ -122,7 +89,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
     if (!declares(*module, operation)) {
       throw not_found("module '" + id + "' does not declare the operation '" + operation + "'", "unknown_operation");
     }
-    if (operation.ends_with("_register")) take_secrets(module_request, *context.custody);
+    if (operation.ends_with("_register")) take_register_secrets(operation, module_request, *context.custody);
     return answer(runtime.call(*module, operation, module_request), *module);
   });
 }

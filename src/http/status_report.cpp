@@ -65,6 +65,9 @@ json web3signer_status(const Config& config, const std::optional<Web3SignerView>
   json status = {{"enabled", config.web3signer.enabled}, {"urls", std::move(urls)}};
   if (view) {
     status["reachable"] = view->reachable;
+    status["healthy"] = view->healthy;
+    status["checkedUrl"] = view->url.empty() ? json(nullptr) : json(view->url);
+    status["checkedAt"] = view->checked_at ? json(*view->checked_at) : json(nullptr);
     status["lastError"] = view->last_error ? json(*view->last_error) : json(nullptr);
   } else {
     status["reachable"] = false;

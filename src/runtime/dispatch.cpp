@@ -33,8 +33,12 @@ nlohmann::json parse_response(const std::string& module_id, const std::string& t
 }  // namespace
 
 Dispatcher::Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, KeyCustody* custody,
-                       const Web3SignerSettings* web3signer)
-    : engine_(std::move(engine)), engine_name_(engine_->name()), custody_(custody), web3signer_(web3signer) {
+                       const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody)
+    : engine_(std::move(engine)),
+      engine_name_(engine_->name()),
+      custody_(custody),
+      web3signer_(web3signer),
+      web3signer_custody_(web3signer_custody) {
   const unsigned count = worker_count_for(workers);
   for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { run_worker(); });
 }
@@ -135,6 +139,7 @@ void Dispatcher::run_worker() {
   engine::CallContext context;
   context.custody = custody_;
   context.web3signer = web3signer_;
+  context.web3signer_custody = web3signer_custody_;
 
   for (;;) {
     Job job;

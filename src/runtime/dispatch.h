@@ -26,6 +26,7 @@
 
 namespace cryftee {
 class KeyCustody;
+class Web3SignerCustody;
 }
 
 namespace cryftee::runtime {
@@ -40,9 +41,10 @@ struct ModuleHealth {
 
 class Dispatcher {
  public:
-  // workers == 0: one per core. custody may be null (custody imports then answer 503).
+  // workers == 0: one per core. custody may be null (custody imports then answer 503); web3signer_custody
+  // is null when no Web3Signer is in use.
   Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, KeyCustody* custody,
-             const Web3SignerSettings* web3signer);
+             const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody = nullptr);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -85,6 +87,7 @@ class Dispatcher {
   std::string engine_name_;
   KeyCustody* custody_;
   const Web3SignerSettings* web3signer_;
+  Web3SignerCustody* web3signer_custody_;
 
   mutable std::mutex prepared_mutex_;
   std::map<std::string, std::shared_ptr<const Prepared>> prepared_;

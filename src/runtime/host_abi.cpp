@@ -33,7 +33,7 @@ void require_export(const engine::WasmModuleInfo& info, const std::string& name,
 const std::vector<HostImport>& host_imports() {
   static const std::vector<HostImport> all = [] {
     std::vector<HostImport> imports = basic_imports();
-    for (auto group : {custody_imports(), http_imports()}) {
+    for (auto group : {custody_imports(), web3signer_imports(), http_imports()}) {
       imports.insert(imports.end(), std::make_move_iterator(group.begin()), std::make_move_iterator(group.end()));
     }
     return imports;

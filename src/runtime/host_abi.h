@@ -7,8 +7,9 @@
 // Imports: only functions of the namespace "cryftee" (and a few of "wasi_snapshot_preview1"), each one
 // granted by name in the module's signed manifest entry ("imports"). Import groups, one file each:
 //   host_basic.cpp    log, random_bytes, now_ms, output; WASI fd_write, random_get, clock_time_get, proc_exit
-//   host_custody.cpp  bls_* and tls_* key custody by handle (secrets stay in the host)
-//   host_http.cpp     http_request, only to the configured Web3Signer URLs
+//   host_custody.cpp     bls_* and tls_* key custody by handle (secrets stay in the host)
+//   host_web3signer.cpp  bls_persist and web3signer_*: keys held by Web3Signer (the password stays in the host)
+//   host_http.cpp        http_request, only to the configured Web3Signer URLs
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 
 namespace cryftee {
 class KeyCustody;
+class Web3SignerCustody;
 }
 
 namespace cryftee::engine {
@@ -28,6 +30,7 @@ struct CallContext {
   std::string module_id;
   KeyCustody* custody = nullptr;                        // null: custody imports refuse with 503
   const Web3SignerSettings* web3signer = nullptr;       // null: http_request refuses
+  Web3SignerCustody* web3signer_custody = nullptr;      // null: no Web3Signer is in use
   std::string output;                                   // what the module wrote with the output import
   bool used_output = false;
 };
@@ -55,6 +58,7 @@ const std::vector<HostImport>& host_imports();
 // Groups (one file each).
 std::vector<HostImport> basic_imports();
 std::vector<HostImport> custody_imports();
+std::vector<HostImport> web3signer_imports();
 std::vector<HostImport> http_imports();
 
 // The host functions for every import of a module, in the module's import order. Throws cryftee::Error

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "custody/key_custody.h"
+#include "custody/web3signer_custody.h"
 #include "runtime/host_abi.h"
 #include "runtime/limits.h"
 #include "util/encoding.h"
@@ -39,6 +40,21 @@ std::int64_t write_handle(GuestMemory& memory, CallContext* context, std::int64_
   return write_guest_bytes(memory, ptr, cap, as_bytes(handle), context, name);
 }
 
+// A key known to be in Web3Signer (by this process), or nullopt.
+std::optional<RemoteBlsKey> remote_key(CallContext* context, std::string_view handle) {
+  if (context == nullptr || context->web3signer_custody == nullptr) return std::nullopt;
+  return context->web3signer_custody->known(handle);
+}
+
+std::optional<BlsKeyInfo> memory_key(CallContext* context, std::string_view handle) {
+  try {
+    return custody(context).bls_key(handle);
+  } catch (const Error& error) {
+    if (error.status() == 404) return std::nullopt;
+    throw;
+  }
+}
+
 HostImport custody_import(std::string name, FunctionType type, engine::HostCallback callback) {
   return HostImport{name, engine::HostFunction{std::string(kHostNamespace), name, std::move(type), std::move(callback)}};
 }
@@ -61,16 +77,28 @@ std::vector<HostImport> custody_imports() {
                        if (!found) return kNotFound;
                        return write_handle(memory, context, args[2], args[3], found->handle, "bls_find");
                      }),
-      // bls_public_key(handle, len, out48) -> 48
+      // bls_public_key(handle, len, out48) -> 48, for a key in memory or in Web3Signer
       custody_import("bls_public_key", {{I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
-                       const auto key = custody(context).bls_key(handle_arg(memory, context, args, 0, "bls_public_key"));
+                       const std::string handle = handle_arg(memory, context, args, 0, "bls_public_key");
+                       if (auto remote = remote_key(context, handle); remote && !memory_key(context, handle)) {
+                         return write_guest_bytes(memory, args[2], remote->public_key.size(), remote->public_key,
+                                                  context, "bls_public_key");
+                       }
+                       const auto key = custody(context).bls_key(handle);
                        return write_guest_bytes(memory, args[2], key.public_key.size(), key.public_key, context, "bls_public_key");
                      }),
-      // bls_pop(handle, len, out96) -> 96
+      // bls_pop(handle, len, out96) -> 96, or -1 for a key only Web3Signer holds whose proof of possession
+      // this process did not make (Web3Signer cannot sign one)
       custody_import("bls_pop", {{I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
-                       const auto key = custody(context).bls_key(handle_arg(memory, context, args, 0, "bls_pop"));
+                       const std::string handle = handle_arg(memory, context, args, 0, "bls_pop");
+                       if (auto remote = remote_key(context, handle); remote && !memory_key(context, handle)) {
+                         if (!remote->proof_of_possession) return kNotFound;
+                         return write_guest_bytes(memory, args[2], remote->proof_of_possession->size(),
+                                                  *remote->proof_of_possession, context, "bls_pop");
+                       }
+                       const auto key = custody(context).bls_key(handle);
                        return write_guest_bytes(memory, args[2], key.proof_of_possession.size(), key.proof_of_possession,
                                                 context, "bls_pop");
                      }),
@@ -85,6 +113,14 @@ std::vector<HostImport> custody_imports() {
                                                    "it passed bls_sign an unknown DST " + std::to_string(args[4]));
                        }
                        const bls::Dst dst = args[4] == kDstSignature ? bls::Dst::Signature : bls::Dst::ProofOfPossession;
+                       if (remote_key(context, handle) && !memory_key(context, handle)) {
+                         throw Error(422, "web3signer_cannot_sign_raw",
+                                     "this key is held by Web3Signer, whose eth2 API signs only typed Ethereum "
+                                     "requests (it computes the signing root itself), so it cannot sign raw "
+                                     "Avalanche messages. Send a typed request in 'signingRequest', or register the "
+                                     "key with mode 'persistent' while Cryftee runs with "
+                                     "--web3signer-keep-in-memory to also hold it in memory for raw signing");
+                       }
                        const bls::Signature signature = custody(context).bls_sign(handle, as_bytes(message), dst);
                        return write_guest_bytes(memory, args[5], signature.size(), signature, context, "bls_sign");
                      }),

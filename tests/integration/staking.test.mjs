@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
 import { startDaemon, SHARED_DIR } from './lib/daemon.mjs';
 
@@ -82,6 +83,83 @@ test('TLS signatures verify with the openssl CLI against the returned certificat
   const out = execFileSync('openssl', ['dgst', '-sha256', '-verify', path.join(dir, 'pub.pem'),
     '-signature', path.join(dir, 'sig.der'), path.join(dir, 'data.bin')]).toString();
   assert.match(out, /Verified OK/);
+});
+
+// CB58 as AvalancheGo writes node IDs: base58 of the bytes and the last 4 bytes of their SHA-256.
+function cb58(bytes) {
+  const alphabet = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+  const data = Buffer.concat([bytes, crypto.createHash('sha256').update(bytes).digest().subarray(-4)]);
+  let n = BigInt(`0x${data.toString('hex')}`);
+  let text = '';
+  while (n > 0n) { text = alphabet[Number(n % 58n)] + text; n /= 58n; }
+  for (const byte of data) { if (byte !== 0) break; text = `1${text}`; }
+  return text;
+}
+
+test('a TLS key imported as PEM keeps its certificate and node ID and signs', async () => {
+  const dir = daemon.dir;
+  const keyFile = path.join(dir, 'import.key');
+  const certFile = path.join(dir, 'import.crt');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-keyout', keyFile, '-out', certFile, '-days', '30', '-subj', '/CN=imported'], { stdio: 'ignore' });
+  const privateKeyPEM = fs.readFileSync(keyFile, 'utf8');
+  const certificatePEM = fs.readFileSync(certFile, 'utf8');
+  const reg = await post('/v1/staking/tls/register', { mode: 'import', privateKeyPEM, certificatePEM });
+  assert.equal(reg.status, 200, reg.text);
+  assert.equal(reg.json.certificate.trim(), certificatePEM.trim());
+  const der = new crypto.X509Certificate(certificatePEM).raw;
+  const id = crypto.createHash('ripemd160').update(crypto.createHash('sha256').update(der).digest()).digest();
+  assert.equal(reg.json.node_id, `NodeID-${cb58(id)}`);
+  const point = crypto.createPublicKey(privateKeyPEM).export({ format: 'jwk' });
+  const expected = Buffer.concat([Buffer.from([4]), Buffer.from(point.x, 'base64url'), Buffer.from(point.y, 'base64url')]);
+  assert.equal(reg.json.pubkey, `0x${expected.toString('hex')}`);
+  assert.ok(!JSON.stringify(reg.json).includes('PRIVATE KEY'));
+
+  const data = Buffer.from('imported identity');
+  const signed = await post('/v1/staking/tls/sign', { keyHandle: reg.json.keyHandle, data: data.toString('base64') });
+  assert.equal(signed.status, 200, signed.text);
+  assert.ok(crypto.verify('sha256', data, crypto.createPublicKey(certificatePEM), Buffer.from(signed.json.signatureB64, 'base64')));
+
+  // Without a certificate a staking certificate is made for the key; a key that is not P-256 is refused.
+  const bare = await post('/v1/staking/tls/register', { privateKeyPEM });
+  assert.equal(bare.status, 200, bare.text);
+  assert.equal(bare.json.pubkey, reg.json.pubkey);
+  assert.equal(new crypto.X509Certificate(bare.json.certificate).publicKey.export({ format: 'jwk' }).x, point.x);
+  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const refused = await post('/v1/staking/tls/register', { privateKeyPEM: rsa });
+  assert.ok([400, 422].includes(refused.status), refused.text);
+  const missing = await post('/v1/staking/tls/register', { mode: 'import' });
+  assert.equal(missing.status, 400, missing.text);
+});
+
+test('mode import decrypts an EIP-2335 keystore into memory custody; a wrong password changes nothing', async () => {
+  const keystores = JSON.parse(fs.readFileSync(path.join(SHARED_DIR, 'vectors', 'eip2335.json'), 'utf8'));
+  const before = (await daemon.request('GET', '/v1/staking/status')).json.bls_pubkeys.length;
+  const wrong = await post('/v1/staking/bls/register', { mode: 'import', keystore: keystores.keystores.pbkdf2, password: 'not it' });
+  assert.equal(wrong.status, 400, wrong.text);
+  assert.equal(wrong.json.error, 'wrong_password');
+  assert.ok(!wrong.text.includes('not it'));
+  assert.equal((await daemon.request('GET', '/v1/staking/status')).json.bls_pubkeys.length, before);
+
+  for (const kdf of ['pbkdf2', 'scrypt']) {
+    const keystore = keystores.keystores[kdf];
+    const body = kdf === 'scrypt' ? JSON.stringify(keystore) : keystore;  // an object or its text
+    const res = await post('/v1/staking/bls/register', { mode: 'import', keystore: body, password: keystores.password });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.pubkey, `0x${keystore.pubkey}`);
+    assert.equal(res.json.custody, 'memory');
+    const message = Buffer.from(`imported with ${kdf}`);
+    const signed = await post('/v1/staking/bls/sign', { keyHandle: res.json.keyHandle, message: message.toString('base64') });
+    assert.equal(signed.status, 200, signed.text);
+    const pk = bls.G1.ProjectivePoint.fromHex(keystore.pubkey);
+    const sig = bls.G2.ProjectivePoint.fromHex(signed.json.signature.slice(2));
+    assert.ok(bls.verify(sig, bls.G2.hashToCurve(message, { DST: vectors.dsts.sig }), pk));
+  }
+  const noPassword = await post('/v1/staking/bls/register', { mode: 'import', keystore: keystores.keystores.pbkdf2 });
+  assert.equal(noPassword.status, 400, noPassword.text);
+  const wrongMode = await post('/v1/staking/bls/register', { mode: 'verify', publicKey: `0x${keystores.keystores.pbkdf2.pubkey}`,
+    ephemeralKeyB64: Buffer.alloc(32, 1).toString('base64') });
+  assert.equal(wrongMode.status, 400, wrongMode.text);
 });
 
 test('bad input answers JSON errors', async () => {

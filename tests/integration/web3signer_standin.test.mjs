@@ -1,12 +1,12 @@
 // The Web3Signer stand-in (tests/web3signer/standin.mjs) against Web3Signer's OpenAPI spec: status codes,
 // JSON shapes, keystore decryption, duplicate import, unknown key 404, signing roots, and its control modes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { bls12_381 } from '@noble/curves/bls12-381';
+
+import { request, startStandIn } from './lib/standin.mjs';
 
 const SOURCE_DIR = process.env.CRYFTEE_SOURCE_DIR ?? process.cwd();
 const SHARED_DIR = process.env.CRYFTEE_SHARED_DIR ?? path.join(SOURCE_DIR, '..', 'shared');
@@ -27,38 +27,6 @@ const SPEC_EXAMPLES = [
   { type: 'SYNC_COMMITTEE_SELECTION_PROOF', signingRoot: '0x50d85c783ab27c1eb3f3efa914b91cb93ffd677137b15c27ba5bb548306e6963', fork_info: FORK_INFO, sync_aggregator_selection_data: { slot: '0', subcommittee_index: '0' } },
   { type: 'DEPOSIT', signingRoot: '0x3a49cdd70862ee95fed10e7494a8caa16af1be2f53612fc74dad27260bb2d711', deposit: { pubkey: '0x8f82597c919c056571a05dfe83e6a7d32acf9ad8931be04d11384e95468cd68b40129864ae12745f774654bbac09b057', withdrawal_credentials: '0x39722cbbf8b91a4b9045c5e6175f1001eac32f7fcd5eccda5c6e62fc4e638508', amount: '32', genesis_fork_version: '0x00000001' } },
 ];
-
-function startStandIn() {
-  const child = spawn(process.execPath, [path.join(SOURCE_DIR, 'tests', 'web3signer', 'standin.mjs')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve({ child, ...JSON.parse(out.split('\n')[0]) });
-    });
-    child.on('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
-  });
-}
-
-function request(port, method, urlPath, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false,
-      headers: { 'content-type': 'application/json', ...(text === undefined ? {} : { 'content-length': Buffer.byteLength(text) }), ...headers } }, (res) => {
-      let data = '';
-      res.on('data', (d) => { data += d; });
-      res.on('end', () => {
-        const type = res.headers['content-type'] ?? '';
-        resolve({ status: res.statusCode, type, text: data, json: type.startsWith('application/json') ? JSON.parse(data) : undefined });
-      });
-    });
-    req.on('error', reject);
-    if (text !== undefined) req.write(text);
-    req.end();
-  });
-}
 
 describe('Web3Signer stand-in', () => {
   let standin;

@@ -129,8 +129,9 @@ TEST_F(SignerTest, BadInputAnswersJsonErrors) {
   EXPECT_EQ(error_status("bls_register", {{"mode", "sideways"}}), 400);
   EXPECT_EQ(error_status("bls_register", {{"mode", "verify"}, {"publicKey", "0x1234"}}), 400);
   EXPECT_EQ(error_status("bls_register", {{"mode", "verify"}, {"publicKey", "0x" + std::string(96, 'a')}}), 404);
-  EXPECT_EQ(error_status("bls_register", {{"mode", "persistent"}}), 501);
-  EXPECT_EQ(error_status("bls_register", {{"mode", "import"}}), 501);
+  // Without Web3Signer, persistent is refused (422); import without a keystore names what is missing.
+  EXPECT_EQ(error_status("bls_register", {{"mode", "persistent"}}), 422);
+  EXPECT_EQ(error_status("bls_register", {{"mode", "import"}}), 400);
   EXPECT_EQ(error_status("bls_sign", {{"keyHandle", handle}}), 400);
   EXPECT_EQ(error_status("bls_sign", {{"keyHandle", handle}, {"message", "***"}}), 400);
   EXPECT_EQ(error_status("bls_sign", {{"keyHandle", handle}, {"message", "AA=="}, {"dst", "other"}}), 400);

@@ -54,6 +54,9 @@ struct HostFunction {
   std::string name;
   FunctionType type;
   HostCallback callback;
+  // The import may wait on the network (Web3Signer). Its time does not count against the module's
+  // deadline, which bounds the module's own execution; the import bounds itself with its own timeouts.
+  bool blocking = false;
 };
 
 class CompiledModule {

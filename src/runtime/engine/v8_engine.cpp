@@ -155,18 +155,34 @@ class Watchdog {
   bool disarm() {
     std::lock_guard lock(mutex_);
     armed_ = false;
+    paused_ = false;
     return fired_;
+  }
+  // Stops the clock while a blocking host import runs; resume() gives the call the rest of its budget.
+  void pause() {
+    std::lock_guard lock(mutex_);
+    if (!armed_ || paused_) return;
+    remaining_ = std::max(Clock::duration::zero(), deadline_ - Clock::now());
+    paused_ = true;
+  }
+  void resume() {
+    std::lock_guard lock(mutex_);
+    if (!armed_ || !paused_) return;
+    deadline_ = Clock::now() + remaining_;
+    paused_ = false;
+    wake_.notify_one();
   }
 
  private:
   void run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-      if (!armed_) {
+      if (!armed_ || paused_) {
         wake_.wait(lock);
         continue;
       }
-      if (wake_.wait_until(lock, deadline_) == std::cv_status::timeout && armed_ && Clock::now() >= deadline_) {
+      if (wake_.wait_until(lock, deadline_) == std::cv_status::timeout && armed_ && !paused_ &&
+          Clock::now() >= deadline_) {
         fired_ = true;
         armed_ = false;
         isolate_->TerminateExecution();
@@ -178,6 +194,8 @@ class Watchdog {
   std::mutex mutex_;
   std::condition_variable wake_;
   Clock::time_point deadline_;
+  Clock::duration remaining_{};
+  bool paused_ = false;
   bool armed_ = false;
   bool fired_ = false;
   bool stopping_ = false;
@@ -376,6 +394,15 @@ class V8Instance final : public Instance, public GuestMemory {
     for (std::size_t i = 0; i < function.type.params.size(); ++i) {
       args.push_back(from_v8(context, function.type.params[i], info[static_cast<int>(i)]));
     }
+    // Resumes the deadline however the import ends.
+    struct PausedDeadline {
+      Watchdog* watchdog;
+      ~PausedDeadline() {
+        if (watchdog != nullptr) watchdog->resume();
+      }
+    };
+    if (function.blocking) self.watchdog_.pause();
+    PausedDeadline paused{function.blocking ? &self.watchdog_ : nullptr};
     try {
       std::int64_t result = function.callback(self, self.call_context_, args);
       if (!function.type.results.empty()) info.GetReturnValue().Set(self.to_v8(function.type.results[0], result));

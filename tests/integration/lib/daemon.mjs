@@ -88,6 +88,14 @@ async function waitUntilReady(daemon, transport, timeoutMs = 15000) {
   throw new Error(`cryftee was not ready within ${timeoutMs} ms:\n${daemon.output}`);
 }
 
+// JSON content headers for a body; the length is explicit because node frames DELETE bodies with neither
+// chunked encoding nor a length by default.
+function bodyHeaders(body) {
+  if (body === undefined) return {};
+  const length = typeof body === 'string' || Buffer.isBuffer(body) ? Buffer.byteLength(body) : Buffer.byteLength(JSON.stringify(body));
+  return { 'content-type': 'application/json', 'content-length': length };
+}
+
 function collect(req, body, resolve, reject) {
   req.on('response', (res) => {
     let data = '';
@@ -107,7 +115,7 @@ function collect(req, body, resolve, reject) {
 export function udsRequest(socketPath, method, urlPath, body, { headers = {}, agent } = {}) {
   return new Promise((resolve, reject) => {
     const req = http.request({ socketPath, method, path: urlPath, agent,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } });
+      headers: { ...bodyHeaders(body), ...headers } });
     collect(req, body, resolve, reject);
   });
 }
@@ -116,7 +124,7 @@ export function tcpRequest(port, method, urlPath, body, { headers = {}, tls = fa
   return new Promise((resolve, reject) => {
     const lib = tls ? https : http;
     const req = lib.request({ host: '127.0.0.1', port, method, path: urlPath, agent, ...tlsOptions,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } });
+      headers: { ...bodyHeaders(body), ...headers } });
     collect(req, body, resolve, reject);
   });
 }

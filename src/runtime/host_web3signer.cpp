@@ -1,0 +1,110 @@
+// Web3Signer custody imports: a module makes keys that live in Web3Signer, finds them again after a
+// restart, and has typed Eth2 requests signed with them. The keystore password, the Keymanager token and
+// the TLS credentials stay in the host's Web3Signer client; the module sees handles, public keys, proofs of
+// possession and signatures. These imports wait on the network, so their time does not count against the
+// module's deadline (the client's own timeouts bound them).
+#include <nlohmann/json.hpp>
+
+#include "custody/key_custody.h"
+#include "custody/web3signer_custody.h"
+#include "runtime/host_abi.h"
+#include "runtime/limits.h"
+
+namespace cryftee::runtime {
+namespace {
+
+using engine::CallContext;
+using engine::FunctionType;
+using engine::GuestMemory;
+using engine::ValueType;
+using Args = std::span<const std::int64_t>;
+
+constexpr ValueType I32 = ValueType::I32;
+constexpr std::int64_t kNotHeld = -1;
+constexpr std::int64_t kNoWeb3Signer = -2;
+constexpr std::size_t kMaxHandleBytes = 96;
+constexpr std::size_t kMaxSigningRequestBytes = 64 * 1024;
+
+Web3SignerCustody& web3signer(CallContext* context, const char* import_name) {
+  if (context == nullptr || context->web3signer_custody == nullptr) {
+    throw Error(422, "web3signer_not_configured",
+                std::string(import_name) + " needs Web3Signer, and this daemon runs without it: start Cryftee with "
+                                           "--web3signer-enabled and --web3signer-url");
+  }
+  return *context->web3signer_custody;
+}
+
+bool held_in_memory(CallContext* context, const std::string& handle) {
+  if (context->custody == nullptr) return false;
+  try {
+    context->custody->bls_key(handle);
+    return true;
+  } catch (const Error& error) {
+    if (error.status() == 404) return false;
+    throw;
+  }
+}
+
+HostImport blocking_import(std::string name, FunctionType type, engine::HostCallback callback) {
+  engine::HostFunction function{std::string(kHostNamespace), name, std::move(type), std::move(callback)};
+  function.blocking = true;
+  return HostImport{std::move(name), std::move(function)};
+}
+
+}  // namespace
+
+std::vector<HostImport> web3signer_imports() {
+  return {
+      // bls_persist(handle_out, cap, pop_out96) -> handle length: a new key, imported into Web3Signer as an
+      // EIP-2335 keystore and confirmed there; its proof of possession is made before the secret is dropped.
+      blocking_import("bls_persist", {{I32, I32, I32}, {I32}},
+                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
+                        const RemoteBlsKey key = web3signer(context, "mode 'persistent'").persist();
+                        write_guest_bytes(memory, args[2], key.proof_of_possession->size(), *key.proof_of_possession,
+                                          context, "bls_persist");
+                        return write_guest_bytes(memory, args[0], args[1], as_bytes(key.handle), context, "bls_persist");
+                      }),
+      // web3signer_find(public_key48, len, handle_out, cap) -> handle length; -1 when Web3Signer does not hold
+      // the key, -2 when no Web3Signer is in use. Ends the call with 503 when Web3Signer cannot be asked.
+      blocking_import("web3signer_find", {{I32, I32, I32, I32}, {I32}},
+                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
+                        if (context == nullptr || context->web3signer_custody == nullptr) return kNoWeb3Signer;
+                        const std::string key = read_guest_string(memory, args[0], args[1], bls::kPublicKeySize,
+                                                                  context, "web3signer_find");
+                        if (key.size() != bls::kPublicKeySize) {
+                          throw bad_request("a BLS public key has 48 bytes", "invalid_bls_public_key");
+                        }
+                        bls::PublicKey public_key{};
+                        std::copy(key.begin(), key.end(), public_key.begin());
+                        const auto found = context->web3signer_custody->find(public_key);
+                        if (!found) return kNotHeld;
+                        return write_guest_bytes(memory, args[2], args[3], as_bytes(found->handle), context,
+                                                 "web3signer_find");
+                      }),
+      // web3signer_sign(handle, len, signing_request_json, len, out96) -> 96: a typed Eth2 signing request
+      // (Web3Signer's body for POST /api/v1/eth2/sign/{pubkey}) passed through unchanged.
+      blocking_import("web3signer_sign", {{I32, I32, I32, I32, I32}, {I32}},
+                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
+                        const std::string handle =
+                            read_guest_string(memory, args[0], args[1], kMaxHandleBytes, context, "web3signer_sign");
+                        const auto request = nlohmann::json::parse(
+                            read_guest_string(memory, args[2], args[3], kMaxSigningRequestBytes, context, "web3signer_sign"),
+                            nullptr, false);
+                        if (!request.is_object()) {
+                          throw bad_request("'signingRequest' must be a JSON object: Web3Signer's typed eth2 signing "
+                                            "request",
+                                            "invalid_signing_request");
+                        }
+                        Web3SignerCustody& remote = web3signer(context, "a typed signing request");
+                        if (!remote.known(handle) && held_in_memory(context, handle)) {
+                          throw Error(422, "typed_request_needs_web3signer",
+                                      "this key is held in memory only; typed Ethereum requests are signed by "
+                                      "Web3Signer. Send the message bytes in 'message' to sign with it here");
+                        }
+                        const bls::Signature signature = remote.sign(handle, request);
+                        return write_guest_bytes(memory, args[4], signature.size(), signature, context, "web3signer_sign");
+                      }),
+  };
+}
+
+}  // namespace cryftee::runtime
