@@ -151,6 +151,35 @@ TEST(EngineV8, HostImportErrorsPassThroughAndKeepTheInstance) {
   EXPECT_FALSE(instance->broken());
 }
 
+// A host import that sleeps past the module's 200 ms deadline: counted against the deadline unless the
+// import is marked blocking (it waits on the network and bounds itself).
+std::vector<HostFunction> slow_import(bool blocking) {
+  HostFunction function{"cryftee", "probe_double", {{ValueType::I32}, {ValueType::I64}},
+                        [](GuestMemory&, CallContext*, std::span<const std::int64_t> args) -> std::int64_t {
+                          std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                          return args[0] * 2;
+                        }};
+  function.blocking = blocking;
+  return {function};
+}
+
+TEST(EngineV8, BlockingImportsDoNotCountAgainstTheDeadline) {
+  auto module = engine().compile("probe", read_probe(), small_limits());
+  auto worker = engine().create_worker();
+  std::int64_t args[] = {5};
+  auto blocking = worker->instantiate(*module, slow_import(true));
+  EXPECT_EQ(blocking->call("via_host", args, nullptr), 11);
+  EXPECT_FALSE(blocking->broken());
+
+  auto counted = worker->instantiate(*module, slow_import(false));
+  try {
+    counted->call("via_host", args, nullptr);
+    FAIL() << "a slow import that is not blocking must run into the deadline";
+  } catch (const ModuleFault& fault) {
+    EXPECT_EQ(fault.state(), FailState::Timeout);
+  }
+}
+
 TEST(EngineV8, OneCompiledModuleRunsInParallelWorkers) {
   auto module = engine().compile("probe", read_probe(), small_limits());
   std::vector<std::thread> threads;
