@@ -154,6 +154,14 @@ test('Web3Signer down: verify answers 503 and status says so; back up: status re
   });
   assert.equal(seenDown.web3Signer.reachable, false);
   assert.match(seenDown.web3Signer.lastError, /could not be reached/);
+  // persistent while Web3Signer is down: 503, and no key is left behind anywhere.
+  const keysBefore = seenDown.bls_pubkeys.length;
+  const keeper = await start({ extraArgs: ['--web3signer-keep-in-memory'] });
+  const refused = await post('/v1/staking/bls/register', { mode: 'persistent' }, keeper);
+  assert.equal(refused.status, 503, refused.text);
+  assert.deepEqual((await status(keeper)).bls_pubkeys, []);
+  await keeper.stop('SIGINT');
+  assert.equal((await status()).bls_pubkeys.length, keysBefore);
 
   await standin.control({ down: false });
   const seenUp = await waitFor('status to show Web3Signer reachable again', async () => {
