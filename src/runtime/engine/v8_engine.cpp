@@ -149,7 +149,9 @@ class Watchdog {
     deadline_ = Clock::now() + budget;
     armed_ = true;
     fired_ = false;
-    wake_.notify_one();
+    // Waking the thread costs a context switch per call; it need not wake when it already sleeps until
+    // an earlier (stale) deadline, since it re-checks then and waits on for this one.
+    if (deadline_ < sleeping_until_) wake_.notify_one();
   }
   // Returns true when the deadline fired during the armed period.
   bool disarm() {
@@ -163,9 +165,11 @@ class Watchdog {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       if (!armed_) {
+        sleeping_until_ = Clock::time_point::max();
         wake_.wait(lock);
         continue;
       }
+      sleeping_until_ = deadline_;
       if (wake_.wait_until(lock, deadline_) == std::cv_status::timeout && armed_ && Clock::now() >= deadline_) {
         fired_ = true;
         armed_ = false;
@@ -178,6 +182,7 @@ class Watchdog {
   std::mutex mutex_;
   std::condition_variable wake_;
   Clock::time_point deadline_;
+  Clock::time_point sleeping_until_ = Clock::time_point::max();  // when the thread wakes up by itself
   bool armed_ = false;
   bool fired_ = false;
   bool stopping_ = false;
