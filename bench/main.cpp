@@ -109,11 +109,11 @@ StartedDaemon start_daemon(const Options& options, const fs::path& work_dir, con
       const auto problem = check_sign_answer(client.post_json("/v1/staking/bls/sign",
                                                               sign_request_body(daemon.key.handle, message)),
                                              &signature);
-      if (!problem) {
+      if (!problem && bls::verify(daemon.key.public_key, message, signature, bls::Dst::Signature)) {
         daemon.first_sign_ms = ms_since(spawned);
         return daemon;
       }
-      last_problem = *problem;
+      last_problem = problem.value_or("the first signature does not verify against the registered public key");
     } catch (const std::exception& error) {
       last_problem = error.what();
     }

@@ -73,8 +73,8 @@ void print_report(const Report& report) {
   std::printf("   %-32s %8.1f MiB   (peak VmHWM %.1f MiB)\n", after_signs, mib(report.memory.rss_kib),
               mib(report.memory.peak_rss_kib));
 
-  std::printf("\nChecks: every answer must be 200 with a 96-byte signature; %zu signatures (the last of each client "
-              "per run) verified with blst.\n", report.verified);
+  std::printf("\nChecks: every answer must be 200 with a 96-byte signature; all %zu counted signatures verified "
+              "with blst after each run (one weighted batch check per run).\n", report.verified);
   if (report.failures == 0) {
     std::printf("Failures: none\n");
   } else {

@@ -1,6 +1,6 @@
 #include "runtime/dispatch.h"
 
-#include <future>
+#include <algorithm>
 
 #include "runtime/host_abi.h"
 #include "runtime/limits.h"
@@ -38,19 +38,11 @@ Dispatcher::Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers,
       engine_name_(engine_->name()),
       custody_(custody),
       web3signer_(web3signer),
-      web3signer_custody_(web3signer_custody) {
-  const unsigned count = worker_count_for(workers);
-  for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { run_worker(); });
-}
+      web3signer_custody_(web3signer_custody),
+      lane_limit_(worker_count_for(workers)) {}
 
-Dispatcher::~Dispatcher() {
-  {
-    std::lock_guard lock(queue_mutex_);
-    stopping_ = true;
-  }
-  queue_ready_.notify_all();
-  for (auto& thread : threads_) thread.join();
-}
+// Callers are done by now; each lane's instances go before its worker (member order in Lane).
+Dispatcher::~Dispatcher() = default;
 
 std::string Dispatcher::cache_key(const ModuleRecord& module) {
   // The signature covers the entry (limits, imports) and the hash covers the bytes.
@@ -106,21 +98,17 @@ nlohmann::json Dispatcher::call(const ModuleRecord& module, std::string_view ope
                           (module.status.reason.empty() ? "it was not accepted by the engine" : module.status.reason),
                       "module_unavailable");
   }
-  auto result = std::make_shared<std::promise<std::string>>();
-  auto answer = result->get_future();
-  {
-    std::lock_guard lock(queue_mutex_);
-    queue_.push_back(Job{prepared, std::string(operation), request.dump(),
-                         [result](std::string response, std::exception_ptr failure) {
-                           if (failure) {
-                             result->set_exception(failure);
-                           } else {
-                             result->set_value(std::move(response));
-                           }
-                         }});
+  Lane& lane = acquire_lane();
+  std::string text;
+  std::exception_ptr failure;
+  try {
+    text = run_in_lane(lane, prepared, operation, request.dump());
+  } catch (...) {
+    failure = std::current_exception();
   }
-  queue_ready_.notify_one();
-  std::string text = answer.get();
+  release_lane(lane);
+  record(module.entry.id, failure);
+  if (failure) std::rethrow_exception(failure);
   try {
     return parse_response(module.entry.id, text);
   } catch (const engine::ModuleFault&) {
@@ -129,51 +117,67 @@ nlohmann::json Dispatcher::call(const ModuleRecord& module, std::string_view ope
   }
 }
 
-void Dispatcher::run_worker() {
-  std::unique_ptr<engine::Worker> worker = engine_->create_worker();
-  struct Live {
-    std::shared_ptr<const Prepared> module;
-    std::unique_ptr<engine::Instance> instance;
-  };
-  std::map<const Prepared*, Live> live;
+Dispatcher::Lane& Dispatcher::acquire_lane() {
+  std::unique_lock lock(lanes_mutex_);
+  for (;;) {
+    if (!free_lanes_.empty()) {
+      const auto mine = std::find_if(free_lanes_.begin(), free_lanes_.end(),
+                                     [](const Lane* lane) { return lane->last_thread == std::this_thread::get_id(); });
+      Lane* lane = mine != free_lanes_.end() ? *mine : free_lanes_.back();
+      std::erase(free_lanes_, lane);
+      return *lane;
+    }
+    if (lanes_made_ < lane_limit_) break;
+    lane_freed_.wait(lock);
+  }
+  ++lanes_made_;
+  lock.unlock();
+  auto lane = std::make_unique<Lane>();
+  try {
+    lane->worker = engine_->create_worker();
+  } catch (...) {
+    lock.lock();
+    --lanes_made_;
+    lane_freed_.notify_one();
+    throw;
+  }
+  lock.lock();
+  lanes_.push_back(std::move(lane));
+  return *lanes_.back();
+}
+
+void Dispatcher::release_lane(Lane& lane) {
+  lane.last_thread = std::this_thread::get_id();
+  {
+    std::lock_guard lock(lanes_mutex_);
+    free_lanes_.push_back(&lane);
+  }
+  lane_freed_.notify_one();
+}
+
+std::string Dispatcher::run_in_lane(Lane& lane, const std::shared_ptr<const Prepared>& module,
+                                    std::string_view operation, const std::string& request) {
+  const auto held = lane.worker->hold();
+  // Instances of modules that a reload has dropped go away with their lane's next call.
+  std::erase_if(lane.live, [&](const auto& item) { return item.first != module.get() && item.second.module.use_count() == 1; });
+
+  Live& slot = lane.live[module.get()];
+  if (!slot.instance) {
+    slot.module = module;
+    slot.instance = lane.worker->instantiate(*module->compiled, module->imports);
+  }
   engine::CallContext context;
   context.custody = custody_;
   context.web3signer = web3signer_;
   context.web3signer_custody = web3signer_custody_;
-
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_ && queue_.empty()) return;
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    // Instances of modules that a reload has dropped go away with their last job.
-    std::erase_if(live, [&](const auto& item) { return item.first != job.module.get() && item.second.module.use_count() == 1; });
-
-    std::string response;
-    std::exception_ptr failure;
-    try {
-      Live& slot = live[job.module.get()];
-      if (!slot.instance) {
-        slot.module = job.module;
-        slot.instance = worker->instantiate(*job.module->compiled, job.module->imports);
-      }
-      context.module_id = job.module->module_id;
-      try {
-        response = call_module(*slot.instance, job.operation, job.request, context);
-      } catch (const engine::ModuleFault&) {
-        slot.instance.reset();  // replaced on next use
-        throw;
-      }
-      if (slot.instance->broken()) slot.instance.reset();
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    record(job.module->module_id, failure);
-    job.done(std::move(response), failure);
+  context.module_id = module->module_id;
+  try {
+    std::string response = call_module(*slot.instance, operation, request, context);
+    if (slot.instance->broken()) slot.instance.reset();
+    return response;
+  } catch (const engine::ModuleFault&) {
+    slot.instance.reset();  // replaced on next use
+    throw;
   }
 }
 

@@ -1,14 +1,14 @@
 #pragma once
-// Runs module operations on a pool of worker threads. Each worker owns one engine Worker (a V8 isolate)
-// and at most one instance per module, created on first use and replaced after a module fault, so
-// independent requests run in parallel and a failing module never disturbs another.
+// Runs module operations on a pool of lanes. Each lane owns one engine Worker (a V8 isolate) and at most
+// one instance per module, created on first use and replaced after a module fault, so independent
+// requests run in parallel and a failing module never disturbs another. A call runs on the caller's own
+// thread in a free lane: handing it to another thread and back cost two context switches per request,
+// which on these VMs was more than the rest of the request's overhead.
 //
 // Modules are compiled once, when the registry builder offers them through engine_check(); a module
 // whose compilation, exports or imports are refused is not loaded and its reason says why.
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,8 +41,8 @@ struct ModuleHealth {
 
 class Dispatcher {
  public:
-  // workers == 0: one per core. custody may be null (custody imports then answer 503); web3signer_custody
-  // is null when no Web3Signer is in use.
+  // workers (lanes) == 0: one per core. custody may be null (custody imports then answer 503);
+  // web3signer_custody is null when no Web3Signer is in use.
   Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, KeyCustody* custody,
              const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody = nullptr);
   ~Dispatcher();
@@ -55,7 +55,8 @@ class Dispatcher {
 
   // Runs `operation` of a loaded module with a JSON request and returns its JSON response. A module's
   // {"error", "message", "status"} answer becomes a cryftee::Error with that status (400 by default);
-  // faults become ModuleFault (500 module_trap / 503 module_timeout). Blocks until done.
+  // faults become ModuleFault (500 module_trap / 503 module_timeout). Runs on the calling thread; waits
+  // for a free lane when all are busy.
   nlohmann::json call(const ModuleRecord& module, std::string_view operation, const nlohmann::json& request);
 
   // Drops compiled modules no longer in `current` (after a reload has been swapped in).
@@ -63,7 +64,7 @@ class Dispatcher {
 
   std::map<std::string, ModuleHealth> health() const;
   std::string engine_name() const { return engine_name_; }
-  unsigned worker_count() const { return static_cast<unsigned>(threads_.size()); }
+  unsigned worker_count() const { return lane_limit_; }
 
  private:
   struct Prepared {
@@ -71,16 +72,22 @@ class Dispatcher {
     std::shared_ptr<const engine::CompiledModule> compiled;
     std::vector<engine::HostFunction> imports;
   };
-  struct Job {
+  struct Live {
     std::shared_ptr<const Prepared> module;
-    std::string operation;
-    std::string request;
-    std::function<void(std::string, std::exception_ptr)> done;
+    std::unique_ptr<engine::Instance> instance;
+  };
+  struct Lane {
+    std::unique_ptr<engine::Worker> worker;
+    std::map<const Prepared*, Live> live;
+    std::thread::id last_thread;  // V8 switches an isolate between threads at a cost; prefer the last one
   };
 
   static std::string cache_key(const ModuleRecord& module);
   std::optional<std::string> accept(const ModuleRecord& module);
-  void run_worker();
+  Lane& acquire_lane();
+  void release_lane(Lane& lane);
+  std::string run_in_lane(Lane& lane, const std::shared_ptr<const Prepared>& module, std::string_view operation,
+                          const std::string& request);
   void record(const std::string& module_id, const std::exception_ptr& failure);
 
   std::unique_ptr<engine::Engine> engine_;
@@ -95,11 +102,13 @@ class Dispatcher {
   mutable std::mutex health_mutex_;
   std::map<std::string, ModuleHealth> health_;
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  // Lanes are made on first need (an isolate costs milliseconds to create), up to lane_limit_.
+  const unsigned lane_limit_;
+  std::mutex lanes_mutex_;
+  std::condition_variable lane_freed_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  std::vector<Lane*> free_lanes_;
+  unsigned lanes_made_ = 0;  // including those being made right now
 };
 
 }  // namespace cryftee::runtime

@@ -1,6 +1,6 @@
 #pragma once
-// The seam between the host and a WebAssembly engine. An Engine compiles a module once; a Worker is one
-// thread's execution context (a V8 isolate) in which that compiled module is instantiated; an Instance
+// The seam between the host and a WebAssembly engine. An Engine compiles a module once; a Worker is an
+// execution context (a V8 isolate) in which that compiled module is instantiated; an Instance
 // calls exports under the module's limits. The host ABI (runtime/host_abi.h) and dispatch
 // (runtime/dispatch.h) use only this header, so another engine is one more file next to v8_engine.cpp.
 #include <cstdint>
@@ -80,10 +80,17 @@ class Instance {
   virtual std::uint32_t memory_pages() = 0;
 };
 
-// All methods must be called from the one thread that created the worker.
+// One thread at a time may use a worker and its instances, any thread: each method binds the worker to
+// the calling thread for its duration. A Hold keeps it bound across several calls (one whole request),
+// which saves binding it again for each of them.
 class Worker {
  public:
+  class Hold {
+   public:
+    virtual ~Hold() = default;
+  };
   virtual ~Worker() = default;
+  virtual std::unique_ptr<Hold> hold() = 0;
   // `imports` holds one host function for every function the module imports.
   virtual std::unique_ptr<Instance> instantiate(const CompiledModule& module,
                                                 const std::vector<HostFunction>& imports) = 0;

@@ -129,6 +129,14 @@ v8::Local<v8::String> v8_string(v8::Isolate* isolate, const std::string& text) {
       .ToLocalChecked();
 }
 
+// Binds an isolate to the calling thread. V8 lets whichever thread holds an isolate's lock use it; a thread
+// that holds it already only counts one more entry, so bindings nest cheaply.
+struct BoundIsolate {
+  explicit BoundIsolate(v8::Isolate* isolate) : locker(isolate), scope(isolate) {}
+  v8::Locker locker;
+  v8::Isolate::Scope scope;
+};
+
 // ---- deadlines ----
 
 // Stops whatever runs in one isolate when the armed deadline passes.
@@ -149,7 +157,9 @@ class Watchdog {
     deadline_ = Clock::now() + budget;
     armed_ = true;
     fired_ = false;
-    wake_.notify_one();
+    // Waking the thread costs a context switch per call; it need not wake when it already sleeps until
+    // an earlier (stale) deadline, since it re-checks then and waits on for this one.
+    if (deadline_ < sleeping_until_) wake_.notify_one();
   }
   // Returns true when the deadline fired during the armed period.
   bool disarm() {
@@ -170,7 +180,7 @@ class Watchdog {
     if (!armed_ || !paused_) return;
     deadline_ = Clock::now() + remaining_;
     paused_ = false;
-    wake_.notify_one();
+    if (deadline_ < sleeping_until_) wake_.notify_one();
   }
 
  private:
@@ -178,9 +188,11 @@ class Watchdog {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       if (!armed_ || paused_) {
+        sleeping_until_ = Clock::time_point::max();
         wake_.wait(lock);
         continue;
       }
+      sleeping_until_ = deadline_;
       if (wake_.wait_until(lock, deadline_) == std::cv_status::timeout && armed_ && !paused_ &&
           Clock::now() >= deadline_) {
         fired_ = true;
@@ -196,6 +208,7 @@ class Watchdog {
   Clock::time_point deadline_;
   Clock::duration remaining_{};
   bool paused_ = false;
+  Clock::time_point sleeping_until_ = Clock::time_point::max();  // when the thread wakes up by itself
   bool armed_ = false;
   bool fired_ = false;
   bool stopping_ = false;
@@ -234,6 +247,7 @@ class V8Instance final : public Instance, public GuestMemory {
   V8Instance(v8::Isolate* isolate, Watchdog& watchdog, const V8CompiledModule& module,
              const std::vector<HostFunction>& imports)
       : isolate_(isolate), watchdog_(watchdog), module_(module), imports_(imports) {
+    BoundIsolate bound(isolate_);
     v8::HandleScope handles(isolate_);
     v8::Local<v8::Context> context = v8::Context::New(isolate_);
     context_.Reset(isolate_, context);
@@ -283,6 +297,7 @@ class V8Instance final : public Instance, public GuestMemory {
   }
 
   ~V8Instance() override {
+    BoundIsolate bound(isolate_);
     exports_.Reset();
     memory_.Reset();
     context_.Reset();
@@ -294,6 +309,7 @@ class V8Instance final : public Instance, public GuestMemory {
     if (!type || type->params.size() != args.size() || type->results.size() > 1) {
       throw fault(FailState::BadResponse, "it has no export '" + export_name + "' with the ABI's signature");
     }
+    BoundIsolate bound(isolate_);
     v8::HandleScope handles(isolate_);
     v8::Local<v8::Context> v8_context = context_.Get(isolate_);
     v8::Context::Scope context_scope(v8_context);
@@ -341,11 +357,13 @@ class V8Instance final : public Instance, public GuestMemory {
   bool broken() const override { return broken_; }
 
   std::uint32_t memory_pages() override {
+    BoundIsolate bound(isolate_);
     v8::HandleScope handles(isolate_);
     return static_cast<std::uint32_t>(memory_.Get(isolate_)->Buffer()->ByteLength() / runtime_limits::kWasmPageBytes);
   }
 
   std::span<std::uint8_t> range(std::uint32_t offset, std::uint32_t size) override {
+    BoundIsolate bound(isolate_);
     v8::HandleScope handles(isolate_);
     v8::Local<v8::ArrayBuffer> buffer = memory_.Get(isolate_)->Buffer();
     const std::uint64_t end = static_cast<std::uint64_t>(offset) + size;
@@ -430,10 +448,16 @@ class V8Instance final : public Instance, public GuestMemory {
 
 class V8Worker final : public Worker {
  public:
-  V8Worker() : watchdog_(isolate_.get()) { isolate_.get()->Enter(); }
-  ~V8Worker() override { isolate_.get()->Exit(); }
+  V8Worker() : watchdog_(isolate_.get()) {}
+
+  std::unique_ptr<Hold> hold() override {
+    auto held = std::make_unique<BoundHold>(isolate_.get());
+    isolate_.run_foreground_tasks();
+    return held;
+  }
 
   std::unique_ptr<Instance> instantiate(const CompiledModule& module, const std::vector<HostFunction>& imports) override {
+    BoundIsolate bound(isolate_.get());
     isolate_.run_foreground_tasks();
     return std::make_unique<OwnedInstance>(isolate_.get(), watchdog_, static_cast<const V8CompiledModule&>(module), imports);
   }
@@ -454,6 +478,14 @@ class V8Worker final : public Worker {
 
    private:
     V8Instance instance_;
+  };
+
+  class BoundHold final : public Hold {
+   public:
+    explicit BoundHold(v8::Isolate* isolate) : bound_(isolate) {}
+
+   private:
+    BoundIsolate bound_;
   };
 
   OwnedIsolate isolate_;
