@@ -121,6 +121,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // with the method and path known (see on_header).
     parser_->body_limit(boost::none);
     lowest().expires_after(settings_.limits.request_timeout);
+    // A client usually sends a small request in one write, which the first read already holds: parse
+    // it from the buffer instead of going round the event loop for it.
+    if (buffer_.size() > 0) {
+      beast::error_code error;
+      buffer_.consume(parser_->put(buffer_.data(), error));
+      if (error != beast::http::error::need_more) return on_header(error);
+    }
     beast::http::async_read_header(stream_, buffer_, *parser_,
                                    [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                                      self->on_header(error);
@@ -149,6 +156,12 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   void read_body() {
+    if (buffer_.size() > 0) {
+      beast::error_code error;
+      buffer_.consume(parser_->put(buffer_.data(), error));
+      if (error && error != beast::http::error::need_more) return on_body(error);
+      if (parser_->is_done()) return on_body({});
+    }
     beast::http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code e, std::size_t) {
       self->on_body(e);
     });
