@@ -10,6 +10,7 @@
 //   host_custody.cpp     bls_* and tls_* key custody by handle (secrets stay in the host)
 //   host_web3signer.cpp  bls_persist and web3signer_*: keys held by Web3Signer (the password stays in the host)
 //   host_http.cpp        http_request, only to the configured Web3Signer URLs
+// (host_import_support.h holds what these files share.)
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -4,21 +4,15 @@
 #include <chrono>
 
 #include "crypto/sha256.h"
-#include "runtime/host_abi.h"
+#include "runtime/host_import_support.h"
 #include "runtime/limits.h"
 #include "util/log.h"
 
 namespace cryftee::runtime {
 namespace {
 
-using engine::CallContext;
-using engine::FunctionType;
-using engine::GuestMemory;
-using engine::ValueType;
-using Args = std::span<const std::int64_t>;
+using namespace import_support;
 
-constexpr ValueType I32 = ValueType::I32;
-constexpr ValueType I64 = ValueType::I64;
 constexpr std::int64_t kWasiSuccess = 0;
 constexpr std::int64_t kWasiBadFileDescriptor = 8;
 constexpr std::int64_t kWasiInvalidArgument = 28;
@@ -61,10 +55,6 @@ std::int64_t unix_nanoseconds() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-HostImport host(std::string name, FunctionType type, engine::HostCallback callback) {
-  return HostImport{name, engine::HostFunction{std::string(kHostNamespace), name, std::move(type), std::move(callback)}};
-}
-
 HostImport wasi(std::string name, FunctionType type, engine::HostCallback callback) {
   return HostImport{std::string(kWasiGrantPrefix) + name,
                     engine::HostFunction{std::string(kWasiNamespace), name, std::move(type), std::move(callback)}};
@@ -85,7 +75,7 @@ void store_le(GuestMemory& memory, std::int64_t ptr, std::uint64_t value, std::u
 std::vector<HostImport> basic_imports() {
   return {
       // log(level: 0 debug, 1 info, 2 warn, 3 error; ptr; len)
-      host("log", {{I32, I32, I32}, {}},
+      cryftee_import("log", {{I32, I32, I32}, {}},
            [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
              write_module_log(context, args[0],
                               read_guest_string(memory, args[1], std::min<std::int64_t>(args[2], runtime_limits::kMaxLogLineBytes),
@@ -93,23 +83,23 @@ std::vector<HostImport> basic_imports() {
              return 0;
            }),
       // random_bytes(ptr, len) -> 0
-      host("random_bytes", {{I32, I32}, {I32}},
+      cryftee_import("random_bytes", {{I32, I32}, {I32}},
            [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
              fill_random(memory, args[0], args[1], context, "random_bytes");
              return 0;
            }),
       // now_ms() -> milliseconds since the Unix epoch
-      host("now_ms", {{}, {I64}},
+      cryftee_import("now_ms", {{}, {I64}},
            [](GuestMemory&, CallContext*, Args) -> std::int64_t { return unix_nanoseconds() / 1'000'000; }),
       // sha256(ptr, len, out32) -> 32
-      host("sha256", {{I32, I32, I32}, {I32}},
+      cryftee_import("sha256", {{I32, I32, I32}, {I32}},
            [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
              const Sha256Digest digest = sha256(as_bytes(
                  read_guest_string(memory, args[0], args[1], runtime_limits::kMaxHashInputBytes, context, "sha256")));
              return write_guest_bytes(memory, args[2], digest.size(), digest, context, "sha256");
            }),
       // output(ptr, len): appends to the call's response, which then replaces cryftee_handle's return value
-      host("output", {{I32, I32}, {}},
+      cryftee_import("output", {{I32, I32}, {}},
            [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
              if (context == nullptr) return 0;
              const std::size_t room = runtime_limits::kMaxResponseBytes - context->output.size();

@@ -4,22 +4,16 @@
 
 #include "custody/key_custody.h"
 #include "custody/web3signer_custody.h"
-#include "runtime/host_abi.h"
+#include "runtime/host_import_support.h"
 #include "runtime/limits.h"
 #include "util/encoding.h"
 
 namespace cryftee::runtime {
 namespace {
 
-using engine::CallContext;
-using engine::FunctionType;
-using engine::GuestMemory;
-using engine::ValueType;
-using Args = std::span<const std::int64_t>;
+using namespace import_support;
 
-constexpr ValueType I32 = ValueType::I32;
 constexpr std::int64_t kNotFound = -1;
-constexpr std::size_t kMaxHandleBytes = 96;
 constexpr std::size_t kMaxLookupKeyBytes = 128;
 constexpr std::int32_t kDstSignature = 0;
 constexpr std::int32_t kDstProofOfPossession = 1;
@@ -55,22 +49,18 @@ std::optional<BlsKeyInfo> memory_key(CallContext* context, std::string_view hand
   }
 }
 
-HostImport custody_import(std::string name, FunctionType type, engine::HostCallback callback) {
-  return HostImport{name, engine::HostFunction{std::string(kHostNamespace), name, std::move(type), std::move(callback)}};
-}
-
 }  // namespace
 
 std::vector<HostImport> custody_imports() {
   return {
       // bls_generate(handle_out, cap) -> handle length
-      custody_import("bls_generate", {{I32, I32}, {I32}},
+      cryftee_import("bls_generate", {{I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        return write_handle(memory, context, args[0], args[1], custody(context).bls_generate().handle,
                                            "bls_generate");
                      }),
       // bls_find(public_key, len, handle_out, cap) -> handle length, or -1 when no such key is held
-      custody_import("bls_find", {{I32, I32, I32, I32}, {I32}},
+      cryftee_import("bls_find", {{I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string key = read_guest_string(memory, args[0], args[1], kMaxLookupKeyBytes, context, "bls_find");
                        auto found = custody(context).bls_find(as_bytes(key));
@@ -78,7 +68,7 @@ std::vector<HostImport> custody_imports() {
                        return write_handle(memory, context, args[2], args[3], found->handle, "bls_find");
                      }),
       // bls_public_key(handle, len, out48) -> 48, for a key in memory or in Web3Signer
-      custody_import("bls_public_key", {{I32, I32, I32}, {I32}},
+      cryftee_import("bls_public_key", {{I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "bls_public_key");
                        if (auto remote = remote_key(context, handle); remote && !memory_key(context, handle)) {
@@ -90,7 +80,7 @@ std::vector<HostImport> custody_imports() {
                      }),
       // bls_pop(handle, len, out96) -> 96, or -1 for a key only Web3Signer holds whose proof of possession
       // this process did not make (Web3Signer cannot sign one)
-      custody_import("bls_pop", {{I32, I32, I32}, {I32}},
+      cryftee_import("bls_pop", {{I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "bls_pop");
                        if (auto remote = remote_key(context, handle); remote && !memory_key(context, handle)) {
@@ -103,7 +93,7 @@ std::vector<HostImport> custody_imports() {
                                                 context, "bls_pop");
                      }),
       // bls_sign(handle, len, message, len, dst (0 sig, 1 pop), out96) -> 96
-      custody_import("bls_sign", {{I32, I32, I32, I32, I32, I32}, {I32}},
+      cryftee_import("bls_sign", {{I32, I32, I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "bls_sign");
                        const std::string message =
@@ -125,13 +115,13 @@ std::vector<HostImport> custody_imports() {
                        return write_guest_bytes(memory, args[5], signature.size(), signature, context, "bls_sign");
                      }),
       // tls_generate(handle_out, cap) -> handle length
-      custody_import("tls_generate", {{I32, I32}, {I32}},
+      cryftee_import("tls_generate", {{I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        return write_handle(memory, context, args[0], args[1], custody(context).tls_generate().handle,
                                            "tls_generate");
                      }),
       // tls_find(public_key, len, handle_out, cap) -> handle length, or -1 when no such key is held
-      custody_import("tls_find", {{I32, I32, I32, I32}, {I32}},
+      cryftee_import("tls_find", {{I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string key = read_guest_string(memory, args[0], args[1], kMaxLookupKeyBytes, context, "tls_find");
                        auto found = custody(context).tls_find(as_bytes(key));
@@ -139,7 +129,7 @@ std::vector<HostImport> custody_imports() {
                        return write_handle(memory, context, args[2], args[3], found->handle, "tls_find");
                      }),
       // tls_info(handle, len, out, cap) -> length of {"certificate": PEM, "pubkey": "0x..", "node_id"}
-      custody_import("tls_info", {{I32, I32, I32, I32}, {I32}},
+      cryftee_import("tls_info", {{I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const auto key = custody(context).tls_key(handle_arg(memory, context, args, 0, "tls_info"));
                        const std::string info = nlohmann::json{{"certificate", key.certificate_pem},
@@ -149,7 +139,7 @@ std::vector<HostImport> custody_imports() {
                        return write_guest_bytes(memory, args[2], args[3], as_bytes(info), context, "tls_info");
                      }),
       // tls_sign(handle, len, digest32, out, cap) -> DER signature length
-      custody_import("tls_sign", {{I32, I32, I32, I32, I32}, {I32}},
+      cryftee_import("tls_sign", {{I32, I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "tls_sign");
                        const std::string digest = read_guest_string(memory, args[2], 32, 32, context, "tls_sign");

@@ -7,22 +7,16 @@
 
 #include "custody/key_custody.h"
 #include "custody/web3signer_custody.h"
-#include "runtime/host_abi.h"
+#include "runtime/host_import_support.h"
 #include "runtime/limits.h"
 
 namespace cryftee::runtime {
 namespace {
 
-using engine::CallContext;
-using engine::FunctionType;
-using engine::GuestMemory;
-using engine::ValueType;
-using Args = std::span<const std::int64_t>;
+using namespace import_support;
 
-constexpr ValueType I32 = ValueType::I32;
 constexpr std::int64_t kNotHeld = -1;
 constexpr std::int64_t kNoWeb3Signer = -2;
-constexpr std::size_t kMaxHandleBytes = 96;
 constexpr std::size_t kMaxSigningRequestBytes = 64 * 1024;
 
 Web3SignerCustody& web3signer(CallContext* context, const char* import_name) {
@@ -45,28 +39,23 @@ bool held_in_memory(CallContext* context, const std::string& handle) {
   }
 }
 
-HostImport blocking_import(std::string name, FunctionType type, engine::HostCallback callback) {
-  engine::HostFunction function{std::string(kHostNamespace), name, std::move(type), std::move(callback)};
-  function.blocking = true;
-  return HostImport{std::move(name), std::move(function)};
-}
-
 }  // namespace
 
 std::vector<HostImport> web3signer_imports() {
   return {
       // bls_persist(handle_out, cap, pop_out96) -> handle length: a new key, imported into Web3Signer as an
       // EIP-2335 keystore and confirmed there; its proof of possession is made before the secret is dropped.
-      blocking_import("bls_persist", {{I32, I32, I32}, {I32}},
+      cryftee_import("bls_persist", {{I32, I32, I32}, {I32}},
                       [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                         const RemoteBlsKey key = web3signer(context, "mode 'persistent'").persist();
                         write_guest_bytes(memory, args[2], key.proof_of_possession->size(), *key.proof_of_possession,
                                           context, "bls_persist");
                         return write_guest_bytes(memory, args[0], args[1], as_bytes(key.handle), context, "bls_persist");
-                      }),
+                      },
+                      Blocking::Yes),
       // web3signer_find(public_key48, len, handle_out, cap) -> handle length; -1 when Web3Signer does not hold
       // the key, -2 when no Web3Signer is in use. Ends the call with 503 when Web3Signer cannot be asked.
-      blocking_import("web3signer_find", {{I32, I32, I32, I32}, {I32}},
+      cryftee_import("web3signer_find", {{I32, I32, I32, I32}, {I32}},
                       [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                         if (context == nullptr || context->web3signer_custody == nullptr) return kNoWeb3Signer;
                         const std::string key = read_guest_string(memory, args[0], args[1], bls::kPublicKeySize,
@@ -80,10 +69,11 @@ std::vector<HostImport> web3signer_imports() {
                         if (!found) return kNotHeld;
                         return write_guest_bytes(memory, args[2], args[3], as_bytes(found->handle), context,
                                                  "web3signer_find");
-                      }),
+                      },
+                      Blocking::Yes),
       // web3signer_sign(handle, len, signing_request_json, len, out96) -> 96: a typed Eth2 signing request
       // (Web3Signer's body for POST /api/v1/eth2/sign/{pubkey}) passed through unchanged.
-      blocking_import("web3signer_sign", {{I32, I32, I32, I32, I32}, {I32}},
+      cryftee_import("web3signer_sign", {{I32, I32, I32, I32, I32}, {I32}},
                       [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                         const std::string handle =
                             read_guest_string(memory, args[0], args[1], kMaxHandleBytes, context, "web3signer_sign");
@@ -103,7 +93,8 @@ std::vector<HostImport> web3signer_imports() {
                         }
                         const bls::Signature signature = remote.sign(handle, request);
                         return write_guest_bytes(memory, args[4], signature.size(), signature, context, "web3signer_sign");
-                      }),
+                      },
+                      Blocking::Yes),
   };
 }
 
