@@ -6,7 +6,7 @@
 //          cryftee_handle(i32 op_ptr, i32 op_len, i32 req_ptr, i32 req_len) -> i64 (ptr << 32 | len).
 // Imports: only functions of the namespace "cryftee" (and a few of "wasi_snapshot_preview1"), each one
 // granted by name in the module's signed manifest entry ("imports"). Import groups, one file each:
-//   host_basic.cpp    log, random_bytes, now_ms, output; WASI fd_write, random_get, clock_time_get, proc_exit
+//   host_basic.cpp       log, random_bytes, now_ms, output; WASI fd_write, random_get, clock_time_get, proc_exit
 //   host_custody.cpp     bls_* and tls_* key custody by handle (secrets stay in the host)
 //   host_web3signer.cpp  bls_persist and web3signer_*: keys held by Web3Signer (the password stays in the host)
 //   host_http.cpp        http_request, only to the configured Web3Signer URLs

@@ -40,15 +40,6 @@ std::optional<RemoteBlsKey> remote_key(CallContext* context, std::string_view ha
   return context->web3signer_custody->known(handle);
 }
 
-std::optional<BlsKeyInfo> memory_key(CallContext* context, std::string_view handle) {
-  try {
-    return custody(context).bls_key(handle);
-  } catch (const Error& error) {
-    if (error.status() == 404) return std::nullopt;
-    throw;
-  }
-}
-
 }  // namespace
 
 std::vector<HostImport> custody_imports() {
@@ -71,7 +62,7 @@ std::vector<HostImport> custody_imports() {
       cryftee_import("bls_public_key", {{I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "bls_public_key");
-                       if (auto remote = remote_key(context, handle); remote && !memory_key(context, handle)) {
+                       if (auto remote = remote_key(context, handle); remote && !held_in_memory(context, handle)) {
                          return write_guest_bytes(memory, args[2], remote->public_key.size(), remote->public_key,
                                                   context, "bls_public_key");
                        }
@@ -83,7 +74,7 @@ std::vector<HostImport> custody_imports() {
       cryftee_import("bls_pop", {{I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "bls_pop");
-                       if (auto remote = remote_key(context, handle); remote && !memory_key(context, handle)) {
+                       if (auto remote = remote_key(context, handle); remote && !held_in_memory(context, handle)) {
                          if (!remote->proof_of_possession) return kNotFound;
                          return write_guest_bytes(memory, args[2], remote->proof_of_possession->size(),
                                                   *remote->proof_of_possession, context, "bls_pop");
@@ -103,7 +94,7 @@ std::vector<HostImport> custody_imports() {
                                                    "it passed bls_sign an unknown DST " + std::to_string(args[4]));
                        }
                        const bls::Dst dst = args[4] == kDstSignature ? bls::Dst::Signature : bls::Dst::ProofOfPossession;
-                       if (remote_key(context, handle) && !memory_key(context, handle)) {
+                       if (remote_key(context, handle) && !held_in_memory(context, handle)) {
                          throw Error(422, "web3signer_cannot_sign_raw",
                                      "this key is held by Web3Signer, whose eth2 API signs only typed Ethereum "
                                      "requests (it computes the signing root itself), so it cannot sign raw "

@@ -28,17 +28,6 @@ Web3SignerCustody& web3signer(CallContext* context, const char* import_name) {
   return *context->web3signer_custody;
 }
 
-bool held_in_memory(CallContext* context, const std::string& handle) {
-  if (context->custody == nullptr) return false;
-  try {
-    context->custody->bls_key(handle);
-    return true;
-  } catch (const Error& error) {
-    if (error.status() == 404) return false;
-    throw;
-  }
-}
-
 }  // namespace
 
 std::vector<HostImport> web3signer_imports() {
