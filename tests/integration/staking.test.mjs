@@ -8,9 +8,9 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
-import { startDaemon, SHARED_DIR } from './lib/daemon.mjs';
+import { startDaemon, VECTORS_DIR } from './lib/daemon.mjs';
 
-const vectors = JSON.parse(fs.readFileSync(path.join(SHARED_DIR, 'vectors', 'bls-min-pk.json'), 'utf8'));
+const vectors = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'bls-min-pk.json'), 'utf8'));
 let daemon;
 
 before(async () => { daemon = await startDaemon(); });
@@ -133,7 +133,7 @@ test('a TLS key imported as PEM keeps its certificate and node ID and signs', as
 });
 
 test('mode import decrypts an EIP-2335 keystore into memory custody; a wrong password changes nothing', async () => {
-  const keystores = JSON.parse(fs.readFileSync(path.join(SHARED_DIR, 'vectors', 'eip2335.json'), 'utf8'));
+  const keystores = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'eip2335.json'), 'utf8'));
   const before = (await daemon.request('GET', '/v1/staking/status')).json.bls_pubkeys.length;
   const wrong = await post('/v1/staking/bls/register', { mode: 'import', keystore: keystores.keystores.pbkdf2, password: 'not it' });
   assert.equal(wrong.status, 400, wrong.text);

@@ -9,8 +9,8 @@ import { bls12_381 } from '@noble/curves/bls12-381';
 import { request, startStandIn } from './lib/standin.mjs';
 
 const SOURCE_DIR = process.env.CRYFTEE_SOURCE_DIR ?? process.cwd();
-const SHARED_DIR = process.env.CRYFTEE_SHARED_DIR ?? path.join(SOURCE_DIR, '..', 'shared');
-const vectors = JSON.parse(fs.readFileSync(path.join(SHARED_DIR, 'vectors', 'eip2335.json'), 'utf8'));
+const VECTORS_DIR = process.env.CRYFTEE_VECTORS_DIR ?? path.join(SOURCE_DIR, 'tests', 'vectors');
+const vectors = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'eip2335.json'), 'utf8'));
 const VECTOR_PUBKEY = `0x${vectors.keystores.pbkdf2.pubkey}`;
 const DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 

@@ -11,7 +11,7 @@ namespace cryftee {
 namespace {
 
 nlohmann::json vectors() {
-  std::ifstream in(std::string(CRYFTEE_SHARED_DIR) + "/vectors/eip2335.json");
+  std::ifstream in(std::string(CRYFTEE_VECTORS_DIR) + "/eip2335.json");
   return nlohmann::json::parse(in);
 }
 

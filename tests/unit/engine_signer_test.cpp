@@ -68,7 +68,7 @@ class SignerTest : public ::testing::Test {
 };
 
 TEST_F(SignerTest, EveryBlsVectorSignsToTheExpectedBytesInBothDialects) {
-  auto vectors = read_json(std::string(CRYFTEE_SHARED_DIR) + "/vectors/bls-min-pk.json");
+  auto vectors = read_json(std::string(CRYFTEE_VECTORS_DIR) + "/bls-min-pk.json");
   ASSERT_FALSE(vectors["cases"].empty());
   for (const auto& c : vectors["cases"]) {
     const std::string handle = import_secret(c["secretKey"]);
@@ -83,7 +83,7 @@ TEST_F(SignerTest, EveryBlsVectorSignsToTheExpectedBytesInBothDialects) {
 }
 
 TEST_F(SignerTest, AvalancheLocalSignersGiveTheirPublicKeysAndProofs) {
-  auto vectors = read_json(std::string(CRYFTEE_SHARED_DIR) + "/vectors/avalanche-local.json");
+  auto vectors = read_json(std::string(CRYFTEE_VECTORS_DIR) + "/avalanche-local.json");
   for (const auto& signer : vectors["signers"]) {
     const std::string handle = import_secret(signer["secretKeyHex"]);
     auto registered = call("bls_register", {{"mode", "ephemeral"}, {"keyHandle", handle}});

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the key cryptography and custody tests: the known-answer vectors in ../shared/vectors and a
+// Shared by the key cryptography and custody tests: the known-answer vectors in tests/vectors and a
 // check that a call fails with a given cryftee::Error.
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 namespace cryftee::testing {
 
 inline nlohmann::json load_vectors(const std::string& file_name) {
-  const std::string path = std::string(CRYFTEE_SHARED_DIR) + "/vectors/" + file_name;
+  const std::string path = std::string(CRYFTEE_VECTORS_DIR) + "/" + file_name;
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open test vectors " + path);
   return nlohmann::json::parse(in);

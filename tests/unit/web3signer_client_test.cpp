@@ -233,7 +233,7 @@ TEST(Web3SignerClient, ImportsOurKeystoreAndTheStandInDerivesTheSameKey) {
 TEST(Web3SignerClient, TheVectorKeystoreImportsUnderItsPublicKey) {
   StandIn standin;
   Web3SignerClient client(settings_for({standin.url()}));
-  std::ifstream in(std::string(CRYFTEE_SHARED_DIR) + "/vectors/eip2335.json");
+  std::ifstream in(std::string(CRYFTEE_VECTORS_DIR) + "/eip2335.json");
   const auto vectors = nlohmann::json::parse(in);
   const auto statuses = client.import_keystores(
       {{vectors["keystores"]["pbkdf2"].dump(), vectors["password"].get<std::string>()}});

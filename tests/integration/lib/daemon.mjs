@@ -10,7 +10,7 @@ import path from 'node:path';
 export const BIN = process.env.CRYFTEE_BIN;
 export const BUILD_DIR = process.env.CRYFTEE_BUILD_DIR;
 export const SOURCE_DIR = process.env.CRYFTEE_SOURCE_DIR;
-export const SHARED_DIR = process.env.CRYFTEE_SHARED_DIR;
+export const VECTORS_DIR = process.env.CRYFTEE_VECTORS_DIR;
 if (!BIN || !BUILD_DIR) throw new Error('run through ctest: CRYFTEE_BIN and CRYFTEE_BUILD_DIR are not set');
 
 // A private copy of the modules this build compiled and signed, so a test may tamper with it.
