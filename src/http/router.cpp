@@ -48,7 +48,9 @@ void Router::check_access(const Route& route, const Request& request) const {
   if (route.access == Access::ReadOnly) return;
   if (route.access == Access::Staking && request.listener == ListenerKind::Kiosk) {
     throw Error(403, "not_on_kiosk",
-                "staking routes are not served on the kiosk listener; use the API socket");
+                request.method + " " + request.path +
+                    " is an API route: API routes are served on the API listener only (the Unix socket, or "
+                    "--http-addr with the https or http transport), and this is the kiosk listener");
   }
   const std::string token = bearer_token(request);
   const bool token_ok = policy_.admin_token && !token.empty() && equal_in_constant_time(token, *policy_.admin_token);
