@@ -54,7 +54,13 @@ TEST(Router, KioskListenerNeverServesStakingRoutes) {
   auto req = make("POST", "/v1/staking/bls/sign", PeerTransport::Tcp, true);
   req.listener = ListenerKind::Kiosk;
   req.headers["authorization"] = "Bearer secret-token";
-  EXPECT_EQ(router.handle(req).status, 403);
+  const Response refused = router.handle(req);
+  EXPECT_EQ(refused.status, 403);
+  const auto body = nlohmann::json::parse(refused.body);
+  EXPECT_EQ(body["error"], "not_on_kiosk");
+  const std::string message = body["message"];
+  EXPECT_NE(message.find("POST /v1/staking/bls/sign is an API route"), std::string::npos) << message;
+  EXPECT_NE(message.find("served on the API listener only"), std::string::npos) << message;
 }
 
 TEST(Router, AdminNeedsTokenFromANonLocalPeer) {
@@ -91,6 +97,17 @@ TEST(Router, StakingOverTcpNeedsCertificateOrToken) {
   EXPECT_EQ(router.handle(req).status, 401);
   req.peer.client_cert_verified = true;
   EXPECT_EQ(router.handle(req).status, 200);
+}
+
+// The loopback http transport: a peer the kernel named has passed the uid allow-list, like a socket peer.
+TEST(Router, LoopbackPeerWithAKernelNamedUidIsServedLikeASocketPeer) {
+  auto router = make_router(nullptr, false);
+  auto req = make("POST", "/v1/staking/bls/sign", PeerTransport::Tcp, true);
+  EXPECT_EQ(router.handle(req).status, 401);
+  req.peer.uid = 1000;
+  EXPECT_EQ(router.handle(req).status, 200);
+  req.peer.loopback = false;
+  EXPECT_EQ(router.handle(req).status, 401);
 }
 
 TEST(ParseTarget, SplitsAndDecodesTheQuery) {
