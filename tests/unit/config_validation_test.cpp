@@ -2,6 +2,8 @@
 // secret) and what is accepted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "config_test_support.h"
 
 namespace cryftee {
@@ -252,6 +254,24 @@ TEST(ConfigValidation, EnvironmentRescuesCryftgoJsonWithAnInvalidOrWronglyTypedV
     EXPECT_EQ(config.warnings[0].find(file + ": api.transport: "), 0u) << config.warnings[0];
     EXPECT_NE(config.warnings[0].find("; ignored because CRYFTEE_API_TRANSPORT overrides it"), std::string::npos);
   }
+}
+
+TEST(ConfigValidation, FlagRescuesAWronglyTypedTomlValue) {
+  TempDir dir;
+  const auto file = dir.write("c.toml", "[api]\ntransport = 3\n[access]\nallowed_peer_uids = [true]\n");
+  EXPECT_NE(load_error({"--config", file, "--allowed-peer-uids", "7"}).find(file + ":2: api.transport: '3' has the wrong type"),
+            std::string::npos);
+  const Config config = load({"--config", file, "--api-transport", "uds", "--allowed-peer-uids", "7"});
+  EXPECT_EQ(config.allowed_peer_uids, (std::vector<uid_t>{7}));
+  const auto warned = [&config](const std::string& text) {
+    return std::any_of(config.warnings.begin(), config.warnings.end(),
+                       [&text](const std::string& warning) { return warning.find(text) != std::string::npos; });
+  };
+  EXPECT_EQ(config.warnings.size(), 2u);
+  EXPECT_TRUE(warned(file + ":2: api.transport: '3' has the wrong type"));
+  EXPECT_TRUE(warned("; ignored because --api-transport overrides it"));
+  EXPECT_TRUE(warned(file + ":4: access.allowed_peer_uids: an array item is not a string or number"));
+  EXPECT_TRUE(warned("; ignored because --allowed-peer-uids overrides it"));
 }
 
 TEST(ConfigValidation, OverriddenTransportIsNotCrossChecked) {
