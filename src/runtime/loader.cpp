@@ -274,6 +274,9 @@ void log_verdict(const ModuleRecord& record) {
                {"reason", status.reason}});
   } else if (status.loaded) {
     log::info("module_loaded", {{"module", record.entry.id}, {"version", record.entry.version}, {"hash", record.computed_hash}});
+  } else if (status.failure == ModuleFailure::NotEnabled) {
+    // The operator's choice, not a fault: said at info level, with whatever else the checks found.
+    log::info("module_not_enabled", {{"module", record.entry.id}, {"reason", status.reason}});
   } else {
     log::warn("module_refused",
               {{"module", record.entry.id}, {"failure", module_failure_name(status.failure)}, {"reason", status.reason}});
