@@ -174,6 +174,21 @@ describe('http transport safety', () => {
     }
   });
 
+  test('a request addressed to another host name (DNS rebinding from a web page) is refused', async () => {
+    const daemon = await startDaemon({ transport: 'http' });
+    try {
+      const host = `rebound.example:${daemon.port}`;
+      const refused = await tcpRequest(daemon.port, 'POST', '/v1/staking/bls/register', { mode: 'generate' },
+        { agent: false, headers: { host, origin: `http://${host}` } });
+      assert.equal(refused.status, 403, refused.text);
+      assert.equal(refused.json.error, 'host_not_allowed');
+      const status = (await tcpRequest(daemon.port, 'GET', '/v1/staking/status', undefined, { agent: false })).json;
+      assert.deepEqual(status.bls_pubkeys, [], 'nothing was generated');
+    } finally {
+      await daemon.stop();
+    }
+  });
+
   // Another real user on the same machine: needs root to start a process as "nobody".
   test('with no allow-list, another local user is refused and the daemon\'s own user served', { skip: process.getuid() !== 0 && 'needs root to act as another user' }, async () => {
     const nobody = 65534;
