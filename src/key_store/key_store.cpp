@@ -39,7 +39,7 @@ void KeyStore::set(RecordEntry entry) {
   entries_[entry.file] = std::move(entry);
 }
 
-void KeyStore::open(const Take& take) {
+void KeyStore::open(const Take& take, bool remove_temp_files) {
   ensure_private_dir(dir_);
   std::size_t opened = 0;
   std::size_t wrong_passphrase = 0;
@@ -91,6 +91,7 @@ void KeyStore::open(const Take& take) {
                     "--seal-passphrase-file or the systemd credential seal_passphrase). No file was changed");
   }
   // Writes interrupted before their rename: they never became records, and nobody was told they had.
+  if (!remove_temp_files) return;
   for (const std::string& name : temp_files) {
     remove_file_durably(dir_, name);
     log::warn("key_store_temp_removed", {{"file", name}});

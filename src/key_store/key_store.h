@@ -53,7 +53,9 @@ class KeyStore {
   KeyStore(const std::filesystem::path& key_data_dir, Sealer& sealer);
 
   // Creates the folder when needed and reads every record (see above). Call once, before any write().
-  void open(const Take& take);
+  // `remove_temp_files` is false for readers beside a running daemon (backup), whose writes may be under
+  // way.
+  void open(const Take& take, bool remove_temp_files = true);
 
   // Seals `secret` under `record.handle` and writes the record; `record.sealer` and `record.sealed` are
   // filled in here. Throws cryftee::Error (503 key_store_io, the sealer's errors); nothing is written then.

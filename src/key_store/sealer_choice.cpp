@@ -1,7 +1,5 @@
 #include "key_store/sealer_choice.h"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
