@@ -286,7 +286,8 @@ class TpmSealer final : public Sealer {
                                 std::string(label) + "' (" + tpm::rc_text(rc) + ")",
                             "tpm_label_mismatch");
       case Failure::policy:
-        throw unprocessable("the TPM-sealed blob is damaged: the PCRs recorded with it (" + pcr_list(blob.pcrs) + ") are not the policy its object was sealed under (" + tpm::rc_text(rc) + ")",
+        throw unprocessable("the TPM-sealed blob is damaged: the PCRs recorded with it (" + pcr_list(blob.pcrs) +
+                                ") are not the policy its object was sealed under (" + tpm::rc_text(rc) + ")",
                             "sealed_blob_damaged");
       default:
         tpm.check(rc, "unsealing");
