@@ -44,24 +44,10 @@ std::unique_ptr<Sealer> passphrase_sealer(std::string passphrase) {
 }
 
 std::unique_ptr<Sealer> tpm_sealer(const Config& config) {
-#ifdef CRYFTEE_HAVE_TPM_SEALER
   return make_tpm_sealer(TpmOptions{config.key_store.tpm_tcti, config.key_store.tpm_pcrs});
-#else
-  (void)config;
-  throw unavailable("tpm sealer not built: this Cryftee was built without tpm2-tss; use --sealer passphrase",
-                    "tpm_unavailable");
-#endif
 }
 
 }  // namespace
-
-bool tpm_sealer_built() noexcept {
-#ifdef CRYFTEE_HAVE_TPM_SEALER
-  return true;
-#else
-  return false;
-#endif
-}
 
 std::unique_ptr<Sealer> choose_sealer(const Config& config) {
   const std::string& name = config.key_store.sealer;

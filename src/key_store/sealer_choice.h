@@ -18,7 +18,4 @@ namespace cryftee::key_store {
 
 std::unique_ptr<Sealer> choose_sealer(const Config& config);
 
-// Whether this build links the TPM sealer (tpm2-tss).
-bool tpm_sealer_built() noexcept;
-
 }  // namespace cryftee::key_store
