@@ -26,7 +26,8 @@ const daemons = [];
 function start() {
   // As cryftgo starts it: Web3Signer enabled through the environment, the key data folder set.
   return startDaemon({
-    args: ['--web3signer-health-interval-ms', '200', '--web3signer-max-attempts', '1'],
+    // The stand-in's scrypt import can outlast the default 5 s timeout on a loaded machine.
+    args: ['--web3signer-health-interval-ms', '200', '--web3signer-max-attempts', '1', '--web3signer-timeout-ms', '30000'],
     env: {
       CRYFTEE_WEB3SIGNER_ENABLED: 'true', CRYFTEE_WEB3SIGNER_URL: standin.url, CRYFTEE_KEY_DATA_DIR: keyDir,
       CRYFTEE_SEAL_PASSPHRASE: 'w3s-seal-passphrase', CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD: 'keystore-pass',
