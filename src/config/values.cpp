@@ -229,6 +229,18 @@ std::vector<uid_t> parse_uids(const Assignment& assignment) {
   return uids;
 }
 
+std::vector<unsigned> parse_pcr_indexes(const Assignment& assignment, unsigned max) {
+  const std::string accepted = "comma-separated PCR indexes from 0 to " + std::to_string(max) + " like 7 or 0,7";
+  std::vector<unsigned> pcrs;
+  for (const auto& item : list_items(assignment, accepted)) {
+    const auto number = decimal(item);
+    if (!number || *number > max) reject(assignment, "holds an item that is not a PCR index", accepted);
+    if (std::find(pcrs.begin(), pcrs.end(), *number) != pcrs.end()) reject(assignment, "names a PCR twice", accepted);
+    pcrs.push_back(static_cast<unsigned>(*number));
+  }
+  return pcrs;
+}
+
 std::string parse_base64_secret(const Assignment& assignment, std::size_t size) {
   const auto accepted = "base64 of a " + std::to_string(size) + "-byte secret";
   const auto text = trimmed(parse_text(assignment));

@@ -32,6 +32,8 @@ HostPort parse_host_port(const Assignment& assignment);
 std::string parse_sha256_reference(const Assignment& assignment);
 std::vector<std::string> parse_http_urls(const Assignment& assignment);
 std::vector<uid_t> parse_uids(const Assignment& assignment);
+// Comma-separated PCR indexes 0..max, no repeats, like "7" or "0,7".
+std::vector<unsigned> parse_pcr_indexes(const Assignment& assignment, unsigned max);
 // Base64 of exactly `size` bytes, not all zero; returns the text unchanged. Never echoes the value.
 std::string parse_base64_secret(const Assignment& assignment, std::size_t size);
 

@@ -114,6 +114,19 @@ PrivateKey PrivateKey::from_pem(std::string_view pem) {
   return PrivateKey(std::move(key));
 }
 
+std::string PrivateKey::to_pkcs8_pem() const {
+  openssl::Bio bio(BIO_new(BIO_s_secmem()));
+  if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    openssl::clear_errors();
+    throw internal_error("could not encode the TLS private key as PKCS#8", "tls_key_export_failure");
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  std::string pem(data, static_cast<std::size_t>(size));
+  // The secure-memory BIO clears its buffer when freed; the copy is the caller's to zero.
+  return pem;
+}
+
 Bytes PrivateKey::sign_digest(ByteView digest) const {
   if (digest.size() != kDigestSize) {
     throw bad_request("the digest to sign must be 32 bytes (a SHA-256 hash), got " + std::to_string(digest.size()),
