@@ -129,7 +129,7 @@ int serve(const Config& config) {
   context.runtime_facts = [&dispatcher, &custody, &web3signer] {
     http::RuntimeFacts facts = http::module_runtime_facts(dispatcher, custody);
     if (web3signer.custody) http::add_web3signer_facts(facts, web3signer.health->snapshot(), *web3signer.custody);
-    facts.key_store = custody.status();
+    facts.key_store = custody.status(/*with_sealer_facts=*/false);
     return facts;
   };
 

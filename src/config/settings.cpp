@@ -172,7 +172,8 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.config.verified_binary_hash = parse_sha256_reference(a); }});
   table.push_back({.id = "attestation.key_file", .group = "Attestation", .flag = "--attestation-key-file",
                    .env = "CRYFTEE_ATTESTATION_KEY_FILE", .value_name = "PATH",
-                   .help = "Ed25519 key that signs attestations; without it a fresh key is made at each start.",
+                   .help = "Ed25519 key that signs attestations; without it the key store's attestation key (the same "
+                           "across restarts with a durable sealer), else a fresh key at each start.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.attestation_key_file = parse_path(a); }});
 
   // ---- Web3Signer custody

@@ -211,8 +211,9 @@ nlohmann::json DurableCustody::key_facts(std::string_view handle, bool known_to_
           {"web3signerCopy", known_to_web3signer || (record && record->web3signer_copy)}};
 }
 
-nlohmann::json DurableCustody::status() const {
-  nlohmann::json view = {{"sealer", sealer_.kind()}, {"durable", durable()}, {"sealerFacts", sealer_.describe()}};
+nlohmann::json DurableCustody::status(bool with_sealer_facts) const {
+  nlohmann::json view = {{"sealer", sealer_.kind()}, {"durable", durable()}};
+  if (with_sealer_facts) view["sealerFacts"] = sealer_.describe();
   if (store_ == nullptr) {
     view["message"] = "no key store: keys live in memory only and are lost at restart";
     view["keys"] = nlohmann::json::array();

@@ -76,7 +76,9 @@ class DurableCustody final : public KeyCustody {
   // "web3signerCopy"}. `known_to_web3signer`: this process has seen the key in Web3Signer.
   nlohmann::json key_facts(std::string_view handle, bool known_to_web3signer) const;
   // The key store for status: sealer, whether keys survive a restart, and every record with its state.
-  nlohmann::json status() const;
+  // `with_sealer_facts` adds the sealer's describe() (for tpm it asks the TPM for PCR values, so the
+  // status route, which clients poll, leaves it out).
+  nlohmann::json status(bool with_sealer_facts) const;
   // For attestation: sealer kind, its describe() facts and the hash of the public records.
   nlohmann::json attestation_facts() const;
 

@@ -33,7 +33,7 @@ Response delete_record(ApiContext& context, const Request& request) {
 }  // namespace
 
 void add_key_store_routes(Router& router, ApiContext& context) {
-  router.add("GET", "/v1/keys", Access::ReadOnly, [&context](const Request&) { return Response::json(custody(context).status()); });
+  router.add("GET", "/v1/keys", Access::ReadOnly, [&context](const Request&) { return Response::json(custody(context).status(/*with_sealer_facts=*/true)); });
   router.add("POST", "/v1/admin/keys/delete", Access::Admin,
              [&context](const Request& request) { return delete_record(context, request); });
 }

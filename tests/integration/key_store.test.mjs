@@ -331,14 +331,14 @@ test('backup and restore move the identity to a new key store under another pass
   const refused = spawnSync(BIN, ['keys', 'backup', '--out', backupFile, '--backup-passphrase-file', passFile], { env, encoding: 'utf8' });
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /--allow-key-backup/);
-  execFileSync(BIN, ['keys', 'backup', '--out', backupFile, '--backup-passphrase-file', passFile, '--allow-key-backup'], { env });
+  execFileSync(BIN, ['keys', 'backup', '--out', backupFile, '--backup-passphrase-file', passFile, '--allow-key-backup'], { env, stdio: 'pipe' });
   assert.equal(fs.statSync(backupFile).mode & 0o777, 0o600);
   assert.equal(JSON.parse(fs.readFileSync(backupFile, 'utf8')).records.length, 3);
   assert.equal(fs.readFileSync(backupFile).indexOf(Buffer.from(PASSPHRASE)), -1);
 
   const newDir = tempDir('cryftee-keys-');
   const newEnv = { PATH: process.env.PATH, CRYFTEE_KEY_DATA_DIR: newDir, CRYFTEE_SEAL_PASSPHRASE: 'the-new-machine-passphrase' };
-  execFileSync(BIN, ['keys', 'restore', '--in', backupFile, '--backup-passphrase-file', passFile, '--allow-key-backup'], { env: newEnv });
+  execFileSync(BIN, ['keys', 'restore', '--in', backupFile, '--backup-passphrase-file', passFile, '--allow-key-backup'], { env: newEnv, stdio: 'pipe' });
   const moved = await boot(newDir, { passphrase: 'the-new-machine-passphrase' });
   await checkSameIdentity(moved, pair, 'restored');
   await stop(moved);

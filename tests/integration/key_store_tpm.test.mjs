@@ -44,6 +44,7 @@ const post = (daemon, route, body) => daemon.request('POST', route, body);
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
 const unhex = (hex) => Uint8Array.from(Buffer.from(hex.replace(/^0x/, ''), 'hex'));
 const keyStoreStatus = async (daemon) => (await daemon.request('GET', '/v1/staking/status')).json.keyStore;
+const keysView = async (daemon) => (await daemon.request('GET', '/v1/keys')).json;
 
 function blsVerifies(signatureHex, message, pubkeyHex, dst) {
   const signature = bls.G2.ProjectivePoint.fromHex(signatureHex.replace(/^0x/, ''));
@@ -146,7 +147,7 @@ test('BLS and TLS keys sealed by the TPM survive ten restarts, nothing changing'
     const status = await keyStoreStatus(daemon);
     assert.equal(status.sealer, 'tpm');
     assert.equal(status.durable, true);
-    assert.equal(status.sealerFacts.tcti, tpm.tcti);
+    assert.equal((await keysView(daemon)).sealerFacts.tcti, tpm.tcti);
     assert.deepEqual([...new Set(status.keys.map((k) => k.state))], ['loaded']);
     await stop(daemon, round % 2 ? 'SIGTERM' : 'SIGINT');
   }
@@ -181,7 +182,7 @@ test('a PCR extended after sealing locks the keys: reported unusable with the PC
   let daemon = await boot(keyDir, tpm, ['--tpm-pcrs', '7']);
   const pair = await registerPair(daemon);
   const sealedValue = tpm.pcrValue(7);
-  const facts = (await keyStoreStatus(daemon)).sealerFacts;
+  const facts = (await keysView(daemon)).sealerFacts;
   assert.deepEqual(facts.pcrs, [7]);
   assert.equal(facts.pcrValues['7'], sealedValue);
   await stop(daemon);
@@ -199,7 +200,10 @@ test('a PCR extended after sealing locks the keys: reported unusable with the PC
   assert.notEqual(changedValue, sealedValue);
   daemon = await boot(keyDir, tpm, ['--tpm-pcrs', '7']);
   await checkRefused(daemon, pair, new RegExp(`PCR 7 \\(SHA-256\\) changed since sealing: was ${sealedValue}, is ${changedValue}`));
-  assert.equal((await keyStoreStatus(daemon)).sealerFacts.pcrValues['7'], changedValue);
+  assert.equal((await keysView(daemon)).sealerFacts.pcrValues['7'], changedValue);
+  const attestation = (await daemon.request('GET', '/v1/runtime/attestation')).json;
+  assert.deepEqual(attestation.key_store.sealerFacts.pcrs, [7]);
+  assert.equal(attestation.key_store.sealerFacts.pcrValues['7'], changedValue);
   await stop(daemon);
   const afterwards = snapshot(keyDir);
   for (const [name, file] of Object.entries(before)) assert.deepEqual(afterwards[name], file, `${name} is left as it was`);

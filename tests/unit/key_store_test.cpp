@@ -179,7 +179,7 @@ TEST(DurableCustody, DamagedRecordsAreListedAndLeftAsTheyAre) {
   { std::ofstream(damaged, std::ios::trunc) << "{\"format\":"; }
   Process second(dir);
   EXPECT_TRUE(second.custody.bls_find(kept.public_key));
-  const nlohmann::json status = second.custody.status();
+  const nlohmann::json status = second.custody.status(true);
   bool seen = false;
   for (const auto& key : status["keys"]) {
     if (key["file"] != damaged_name) continue;
