@@ -2,13 +2,14 @@
 // one per test): BLS and TLS keys survive ten restarts unchanged (same handle, public key, proof of
 // possession, certificate and node ID; new signatures verify under @noble/curves and node's crypto); a
 // second TPM cannot unseal them and a PCR extended after sealing locks them, and in both cases the keys
-// are reported unusable with the reason and never regenerated, their records left as they were.
+// are reported unusable with the reason and never regenerated, their records left as they were. A backup
+// moves the identity to another TPM, and unlocks it again after the boot chain changed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
 import { BIN, startDaemon, tempDir } from './lib/daemon.mjs';
 import { startSwtpm } from './lib/swtpm.mjs';
@@ -208,6 +209,47 @@ test('a PCR extended after sealing locks the keys: reported unusable with the PC
   const afterwards = snapshot(keyDir);
   for (const [name, file] of Object.entries(before)) assert.deepEqual(afterwards[name], file, `${name} is left as it was`);
   assert.deepEqual(stakingRecords(keyDir), [`${pair.blsKey.keyHandle}.json`, `${pair.tlsKey.keyHandle}.json`].sort());
+});
+
+// `cryftee keys backup|restore` with the daemon's TPM settings.
+function keysCommand(verb, file, keyDir, tpm, passphraseFile) {
+  execFileSync(BIN, ['keys', verb, verb === 'backup' ? '--out' : '--in', file, '--backup-passphrase-file', passphraseFile,
+    '--allow-key-backup', '--sealer', 'tpm', '--tpm-tcti', tpm.tcti, '--tpm-pcrs', '7'],
+  { env: { PATH: process.env.PATH, CRYFTEE_KEY_DATA_DIR: keyDir }, stdio: 'pipe' });
+}
+
+test('a backup moves the identity to another TPM, and unlocks it again after PCR 7 changed', async () => {
+  const first = await swtpm();
+  const keyDir = tempDir('cryftee-keys-');
+  let daemon = await boot(keyDir, first, ['--tpm-pcrs', '7']);
+  const pair = await registerPair(daemon);
+  await stop(daemon);
+  const work = tempDir();
+  const passphraseFile = path.join(work, 'backup-pass');
+  fs.writeFileSync(passphraseFile, 'backup passphrase for the tpm test\n', { mode: 0o600 });
+  const backup = path.join(work, 'keys.backup.json');
+  keysCommand('backup', backup, keyDir, first, passphraseFile);
+
+  // A new machine: a fresh TPM and an empty key folder.
+  const second = await swtpm();
+  const newDir = tempDir('cryftee-keys-');
+  keysCommand('restore', backup, newDir, second, passphraseFile);
+  assert.equal(recordOf(newDir, pair.blsKey.keyHandle).sealed.pcrs[0].sha256, second.pcrValue(7));
+  daemon = await boot(newDir, second, ['--tpm-pcrs', '7']);
+  await checkSameIdentity(daemon, pair, 'restored on another TPM');
+  await stop(daemon);
+
+  // The boot chain changes there: the keys lock. As docs/key-store.md says: keep the locked folder aside,
+  // restore the backup, and the keys are sealed under the new PCR values.
+  second.extendPcr(7, crypto.createHash('sha256').update('a firmware update').digest('hex'));
+  daemon = await boot(newDir, second, ['--tpm-pcrs', '7']);
+  await checkRefused(daemon, pair, /PCR 7 \(SHA-256\) changed since sealing/);
+  await stop(daemon);
+  fs.renameSync(path.join(newDir, STORE), path.join(newDir, `${STORE}.locked`));
+  keysCommand('restore', backup, newDir, second, passphraseFile);
+  daemon = await boot(newDir, second, ['--tpm-pcrs', '7']);
+  await checkSameIdentity(daemon, pair, 'restored after the PCR change');
+  await stop(daemon);
 });
 
 test('--sealer tpm with no TPM answering refuses to start with one line naming the TCTI', async () => {
