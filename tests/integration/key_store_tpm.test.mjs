@@ -3,7 +3,7 @@
 // possession, certificate and node ID; new signatures verify under @noble/curves and node's crypto); a
 // second TPM cannot unseal them and a PCR extended after sealing locks them, and in both cases the keys
 // are reported unusable with the reason and never regenerated, their records left as they were. A backup
-// moves the identity to another TPM, and unlocks it again after the boot chain changed.
+// moves the identity to another TPM, and unlocks it again after the boot chain changed; auto takes the TPM.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -249,6 +249,20 @@ test('a backup moves the identity to another TPM, and unlocks it again after PCR
   keysCommand('restore', backup, newDir, second, passphraseFile);
   daemon = await boot(newDir, second, ['--tpm-pcrs', '7']);
   await checkSameIdentity(daemon, pair, 'restored after the PCR change');
+  await stop(daemon);
+});
+
+test('auto (the default) takes the TPM named by CRYFTEE_TPM_TCTI, even when a passphrase is also given', async () => {
+  const tpm = await swtpm();
+  const keyDir = tempDir('cryftee-keys-');
+  const daemon = await startDaemon({
+    env: { CRYFTEE_KEY_DATA_DIR: keyDir, CRYFTEE_TPM_TCTI: tpm.tcti, CRYFTEE_SEAL_PASSPHRASE: 'a passphrase not needed here' },
+  });
+  running.add(daemon);
+  await registerPair(daemon);
+  const view = await keysView(daemon);
+  assert.equal(view.sealer, 'tpm');
+  assert.equal(view.sealerFacts.tcti, tpm.tcti);
   await stop(daemon);
 });
 
