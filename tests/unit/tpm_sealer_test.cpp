@@ -129,6 +129,17 @@ TEST(TpmSealer, AnotherTpmCannotUnseal) {
   EXPECT_EQ(make_tpm_sealer({first.tcti(), {}})->unseal(sealed, "tls-handle"), secret);
 }
 
+TEST(TpmSealer, AClearedTpmCannotUnseal) {
+  Swtpm swtpm;
+  const nlohmann::json sealed = make_tpm_sealer({swtpm.tcti(), {}})->seal(random_secret(), "key");
+  // TPM2_Clear (lockout hierarchy, empty authorization) replaces the owner seed.
+  swtpm.tool("tpm2_clear", {});
+  auto after_clear = make_tpm_sealer({swtpm.tcti(), {}});
+  const Error error = error_from([&] { after_clear->unseal(sealed, "key"); });
+  EXPECT_EQ(error.code(), "tpm_sealed_elsewhere");
+  EXPECT_NE(std::string(error.what()).find("owner hierarchy was cleared"), std::string::npos) << error.what();
+}
+
 TEST(TpmSealer, PcrPolicyRefusesAChangedPcr) {
   Swtpm swtpm;
   auto sealer = make_tpm_sealer({swtpm.tcti(), {7, 0}});
