@@ -76,7 +76,7 @@ void DurableCustody::take_record(const KeyRecord& record, ByteView secret) {
     }
     case KeyKind::Tls: {
       if (!record.certificate_pem) throw unprocessable("the record is damaged: no certificate", "damaged_record");
-      const SecretText pem{as_string(secret)};
+      const SecretText pem{p256::PrivateKey::from_scalar(secret).to_pkcs8_pem()};
       const TlsKeyInfo info = memory_.tls_import(pem.text, *record.certificate_pem);
       if (info.handle != record.handle || hex0x(info.public_key) != record.public_key) {
         memory_.release(info.handle);
@@ -142,27 +142,32 @@ TlsKeyInfo DurableCustody::tls_generate() {
   if (store_ == nullptr) return memory_.tls_generate();
   const p256::PrivateKey key = p256::PrivateKey::generate();
   const tls_identity::Certificate certificate = tls_identity::make_staking_certificate(key);
-  SecretText pem{key.to_pkcs8_pem()};
-  const TlsKeyInfo info = memory_.tls_import(pem.text, certificate.pem);
-  KeyRecord record = new_record(KeyKind::Tls, info.handle, hex0x(info.public_key), "generate");
-  record.certificate_pem = info.certificate_pem;
-  record.node_id = info.node_id;
-  write_or_forget(std::move(record), as_bytes(pem.text), info.handle, false);
-  return info;
+  return keep_tls(key, certificate.pem, "generate");
 }
 
 TlsKeyInfo DurableCustody::tls_import(std::string_view private_key_pem, std::optional<std::string_view> certificate_pem) {
   if (store_ == nullptr) return memory_.tls_import(private_key_pem, certificate_pem);
-  // The record keeps the key as PKCS#8, whichever PEM form it came in.
-  SecretText pem{p256::PrivateKey::from_pem(private_key_pem).to_pkcs8_pem()};
-  const p256::PublicKey public_key = p256::PrivateKey::from_pem(pem.text).public_key();
-  const bool was_held = memory_.tls_find(public_key).has_value();
+  return keep_tls(p256::PrivateKey::from_pem(private_key_pem), certificate_pem, "import");
+}
+
+TlsKeyInfo DurableCustody::keep_tls(const p256::PrivateKey& key, std::optional<std::string_view> certificate_pem,
+                                    std::string_view origin) {
+  const bool was_held = memory_.tls_find(key.public_key()).has_value();
+  const SecretText pem{key.to_pkcs8_pem()};
   const TlsKeyInfo info = memory_.tls_import(pem.text, certificate_pem);
   if (store_->holds(info.handle)) return info;
-  KeyRecord record = new_record(KeyKind::Tls, info.handle, hex0x(info.public_key), "import");
+  KeyRecord record = new_record(KeyKind::Tls, info.handle, hex0x(info.public_key), origin);
   record.certificate_pem = info.certificate_pem;
   record.node_id = info.node_id;
-  write_or_forget(std::move(record), as_bytes(pem.text), info.handle, was_held);
+  // The record keeps the 32-byte scalar: small enough for a TPM seal, whatever form the key came in.
+  Bytes scalar = key.to_scalar();
+  try {
+    write_or_forget(std::move(record), scalar, info.handle, was_held);
+  } catch (...) {
+    secure_zero(scalar);
+    throw;
+  }
+  secure_zero(scalar);
   return info;
 }
 

@@ -90,6 +90,8 @@ class DurableCustody final : public KeyCustody {
  private:
   bool holds_in_memory(std::string_view handle) const;
   BlsKeyInfo keep_bls(ByteView secret, std::string_view origin, bool web3signer_copy);
+  TlsKeyInfo keep_tls(const p256::PrivateKey& key, std::optional<std::string_view> certificate_pem,
+                      std::string_view origin);
   void take_record(const key_store::KeyRecord& record, ByteView secret);
   void write_or_forget(key_store::KeyRecord record, ByteView secret, const std::string& handle, bool was_held);
 

@@ -8,8 +8,8 @@
 //    "createdAt": RFC 3339, "origin": "generate"|"import"|"web3signer", "web3signerCopy": bool,
 //    "sealer": "tpm"|"passphrase", "sealed": {the sealer's blob}, "integrity": "sha256:<hex>"}
 //
-// What the secret is, per kind: bls the 32-byte big-endian scalar, tls the PKCS#8 PEM of the P-256 key,
-// attestation the 32-byte Ed25519 seed.
+// What the secret is, per kind: bls the 32-byte big-endian scalar, tls the 32-byte big-endian P-256
+// private scalar, attestation the 32-byte Ed25519 seed (each small enough for a TPM seal).
 #include <optional>
 #include <string>
 #include <string_view>

@@ -12,17 +12,7 @@ void require_secret_matches(const KeyRecord& record, ByteView secret) {
   std::string derived;
   switch (record.kind) {
     case KeyKind::Bls: derived = "0x" + hex_encode(bls::SecretKey::from_bytes(secret).public_key()); break;
-    case KeyKind::Tls: {
-      std::string pem = as_string(secret);
-      try {
-        derived = "0x" + hex_encode(p256::PrivateKey::from_pem(pem).public_key());
-      } catch (...) {
-        secure_zero(pem);
-        throw;
-      }
-      secure_zero(pem);
-      break;
-    }
+    case KeyKind::Tls: derived = "0x" + hex_encode(p256::PrivateKey::from_scalar(secret).public_key()); break;
     case KeyKind::Attestation:
       if (secret.size() != kEd25519SeedSize) break;
       derived = "0x" + hex_encode(ed25519_public_key(secret));

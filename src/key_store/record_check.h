@@ -1,6 +1,6 @@
 #pragma once
 // Whether an unsealed secret is the key its record's public facts name: a BLS scalar whose public key,
-// a PKCS#8 P-256 key whose point, an Ed25519 seed whose public key is the record's "publicKey". Used when
+// a P-256 scalar whose point, an Ed25519 seed whose public key is the record's "publicKey". Used when
 // records move between stores (`cryftee keys restore`), so a backup can never plant a key under another
 // key's name.
 #include "key_store/key_record.h"
