@@ -63,8 +63,8 @@ TEST(TpmSealer, SealsAndUnsealsUnderTheSameLabel) {
   // A new sealer on the same TPM, as after a restart, recreates the same storage key and opens it.
   auto after_restart = make_tpm_sealer({swtpm.tcti(), {}});
   EXPECT_EQ(after_restart->unseal(sealed, "bls-handle-1"), secret);
-  // Secrets of other sizes: the TPM seals a data key, the secret is encrypted under it. 241 bytes is a
-  // P-256 key in PKCS#8, more than a TPM data object holds.
+  // Secrets of other sizes: the TPM seals a data key, the secret is encrypted under it, so sizes beyond
+  // the 128 bytes a TPM data object holds work too.
   for (std::size_t size : {1, 241, 4096}) {
     const Bytes other = random_secret(size);
     EXPECT_EQ(sealer->unseal(sealer->seal(other, "x"), "x"), other) << size;
