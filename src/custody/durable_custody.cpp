@@ -1,7 +1,5 @@
 #include "custody/durable_custody.h"
 
-#include <algorithm>
-
 #include "crypto/ed25519.h"
 #include "crypto/sha256.h"
 #include "crypto/tls_identity.h"
