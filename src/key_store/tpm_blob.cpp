@@ -4,13 +4,14 @@
 
 #include <string>
 
+#include "crypto/aes_gcm.h"
 #include "util/encoding.h"
 #include "util/error.h"
 
 namespace cryftee::key_store::tpm {
 namespace {
 
-constexpr const char* kFormat = "tpm2-sealed-object/1";
+constexpr const char* kFormat = "tpm2-aes256gcm/1";
 constexpr std::size_t kSha256Size = 32;
 
 Error damaged(const std::string& what) {
@@ -78,7 +79,8 @@ nlohmann::json SealedBlob::to_json() const {
           {"storageKey", hex_encode(storage_key_name)},
           {"public", marshalled_base64<TPM2B_PUBLIC, Tss2_MU_TPM2B_PUBLIC_Marshal>(public_area)},
           {"private", marshalled_base64<TPM2B_PRIVATE, Tss2_MU_TPM2B_PRIVATE_Marshal>(private_area)},
-          {"pcrs", std::move(pcr_list)}};
+          {"pcrs", std::move(pcr_list)},
+          {"ciphertext", base64_encode(ciphertext)}};
 }
 
 SealedBlob SealedBlob::from_json(const nlohmann::json& sealed) {
@@ -94,6 +96,11 @@ SealedBlob SealedBlob::from_json(const nlohmann::json& sealed) {
   blob.private_area = unmarshalled<TPM2B_PRIVATE, Tss2_MU_TPM2B_PRIVATE_Unmarshal>(sealed, "private");
   if (blob.public_area.publicArea.type != TPM2_ALG_KEYEDHASH) throw damaged("'public' is not a sealed data object");
   blob.pcrs = pcrs_from(sealed);
+  std::optional<Bytes> ciphertext = base64_decode(text_field(sealed, "ciphertext"));
+  if (!ciphertext || ciphertext->size() < aes_gcm::kNonceSize + aes_gcm::kTagSize) {
+    throw damaged("'ciphertext' is not base64 of a nonce, ciphertext and tag");
+  }
+  blob.ciphertext = std::move(*ciphertext);
   return blob;
 }
 

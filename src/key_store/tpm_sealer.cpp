@@ -4,6 +4,9 @@
 #include <mutex>
 #include <string>
 
+#include <openssl/rand.h>
+
+#include "crypto/aes_gcm.h"
 #include "crypto/sha256.h"
 #include "key_store/tpm_blob.h"
 #include "key_store/tpm_connection.h"
@@ -21,8 +24,6 @@ using tpm::PcrValue;
 using tpm::SealedBlob;
 using tpm::Transient;
 
-// A sealed data object holds at most MAX_SYM_DATA bytes, 128 on PC Client TPMs; key secrets are 32.
-constexpr std::size_t kMaxSecretSize = 128;
 // Domain separation for the authorization value derived from a record's label.
 constexpr std::string_view kLabelAuthContext = "cryftee tpm seal label v1";
 
@@ -75,12 +76,25 @@ TPM2B_AUTH label_auth(std::string_view label) {
   return auth;
 }
 
-// Zeroes a stack structure that held secret bytes on every way out of the scope.
+// Zeroes a structure that held secret bytes on every way out of the scope.
 template <typename T>
 struct WipedOnExit {
   T value{};
   ~WipedOnExit() { secure_zero(&value, sizeof value); }
 };
+
+struct WipedBytes {
+  Bytes bytes;
+  ~WipedBytes() { secure_zero(bytes); }
+};
+
+WipedBytes random_data_key() {
+  WipedBytes key{Bytes(aes_gcm::kKeySize)};
+  if (RAND_bytes(key.bytes.data(), static_cast<int>(key.bytes.size())) != 1) {
+    throw internal_error("the system random generator failed", "random_failed");
+  }
+  return key;
+}
 
 ESYS_TR create_storage_key(const Connection& tpm) {
   const TPM2B_SENSITIVE_CREATE no_secret{};
@@ -203,11 +217,6 @@ class TpmSealer final : public Sealer {
   bool durable() const noexcept override { return true; }
 
   nlohmann::json seal(ByteView secret, std::string_view label) override {
-    if (secret.empty() || secret.size() > kMaxSecretSize) {
-      throw bad_request("the TPM seals secrets of 1 to " + std::to_string(kMaxSecretSize) + " bytes, not " +
-                            std::to_string(secret.size()),
-                        "secret_size_unsupported");
-    }
     std::lock_guard lock(mutex_);
     Connection tpm(options_.tcti);
     Transient storage_key(tpm, create_storage_key(tpm));
@@ -217,12 +226,14 @@ class TpmSealer final : public Sealer {
     const TPM2B_DIGEST policy = blob.pcrs.empty() ? TPM2B_DIGEST{} : policy_digest(tpm, blob.pcrs);
     const TPM2B_PUBLIC object_template = sealed_object_template(policy);
 
+    const WipedBytes data_key = random_data_key();
+    blob.ciphertext = aes_gcm::seal(data_key.bytes, secret);
     WipedOnExit<TPM2B_SENSITIVE_CREATE> sensitive;
     sensitive.value.sensitive.userAuth = label_auth(label);
-    sensitive.value.sensitive.data.size = static_cast<UINT16>(secret.size());
-    std::memcpy(sensitive.value.sensitive.data.buffer, secret.data(), secret.size());
+    sensitive.value.sensitive.data.size = static_cast<UINT16>(data_key.bytes.size());
+    std::memcpy(sensitive.value.sensitive.data.buffer, data_key.bytes.data(), data_key.bytes.size());
 
-    // The secret crosses the bus encrypted (decrypt: the first command parameter is the sensitive area).
+    // The data key crosses the bus encrypted (decrypt: the first command parameter is the sensitive area).
     Transient session(tpm, start_session(tpm, storage_key.get(), TPM2_SE_HMAC));
     set_session_attributes(tpm, session.get(), TPMA_SESSION_DECRYPT | TPMA_SESSION_ENCRYPT);
     const TPM2B_DATA no_outside_info{};
@@ -272,7 +283,7 @@ class TpmSealer final : public Sealer {
     auth.value = label_auth(label);
     tpm.check(Esys_TR_SetAuth(tpm.esys(), object.get(), &auth.value), "setting the object's authorization");
 
-    // The secret comes back encrypted (encrypt: the first response parameter is the sealed data).
+    // The data key comes back encrypted (encrypt: the first response parameter is the sealed data).
     Transient session(tpm, start_session(tpm, storage_key.get(), blob.pcrs.empty() ? TPM2_SE_HMAC : TPM2_SE_POLICY));
     if (!blob.pcrs.empty()) apply_pcr_policy(tpm, session.get(), blob.pcrs);
     set_session_attributes(tpm, session.get(), TPMA_SESSION_ENCRYPT);
@@ -292,9 +303,15 @@ class TpmSealer final : public Sealer {
       default:
         tpm.check(rc, "unsealing");
     }
-    Bytes secret(data->buffer, data->buffer + data->size);
+    WipedBytes data_key{Bytes(data->buffer, data->buffer + data->size)};
     secure_zero(data->buffer, data->size);
-    return secret;
+    std::optional<Bytes> secret = aes_gcm::open(data_key.bytes, blob.ciphertext);
+    if (!secret) {
+      throw unprocessable("the TPM-sealed blob is damaged: its ciphertext does not open under the key the TPM "
+                              "unsealed",
+                          "sealed_blob_damaged");
+    }
+    return std::move(*secret);
   }
 
   nlohmann::json describe() const override {
