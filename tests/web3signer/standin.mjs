@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A Web3Signer stand-in for tests: the parts of Web3Signer's eth2 REST API that Cryftee uses, implemented
-// per /work/shared/specs/web3signer (OpenAPI), with keystore decryption by node's crypto and BLS by
+// per Web3Signer's published OpenAPI specification, with keystore decryption by node's crypto and BLS by
 // @noble/curves, so it cross-checks Cryftee's own (OpenSSL, blst) code.
 //
 // Usage: node standin.mjs [--host 127.0.0.1] [--port 0] [--control-port 0]
