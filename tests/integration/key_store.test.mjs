@@ -13,6 +13,7 @@ import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
 import { BIN, startDaemon, tempDir } from './lib/daemon.mjs';
+import { blsVerifies, tlsVerifies, snapshot } from './lib/key_checks.mjs';
 
 const SIG_DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 const POP_DST = 'BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
@@ -48,29 +49,6 @@ const post = (daemon, route, body) => daemon.request('POST', route, body);
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
 const unhex = (hex) => Uint8Array.from(Buffer.from(hex.replace(/^0x/, ''), 'hex'));
 
-function blsVerifies(signatureHex, message, pubkeyHex, dst) {
-  const signature = bls.G2.ProjectivePoint.fromHex(signatureHex.replace(/^0x/, ''));
-  const publicKey = bls.G1.ProjectivePoint.fromHex(pubkeyHex.replace(/^0x/, ''));
-  return bls.verify(signature, bls.G2.hashToCurve(message, { DST: dst }), publicKey);
-}
-function tlsVerifies(certificatePem, data, signatureHex) {
-  const key = new crypto.X509Certificate(certificatePem).publicKey;
-  return crypto.verify('sha256', data, key, Buffer.from(signatureHex.replace(/^0x/, ''), 'hex'));
-}
-
-// Every file of the key folder with its bytes, to show a start changed nothing.
-function snapshot(dir) {
-  const files = {};
-  const walk = (at) => {
-    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files[path.relative(dir, full)] = { bytes: fs.readFileSync(full).toString('hex'), mtime: fs.statSync(full).mtimeMs };
-    }
-  };
-  walk(dir);
-  return files;
-}
 const records = (keyDir) => fs.readdirSync(path.join(keyDir, STORE)).filter((n) => RECORD_NAME.test(n));
 
 async function registerPair(daemon) {
