@@ -5,7 +5,6 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "attest/attestor.h"
@@ -27,6 +26,7 @@
 #include "runtime/dispatch.h"
 #include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
+#include "runtime/reloader.h"
 #include "runtime/startup_keys.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -101,20 +101,19 @@ int serve(const Config& config) {
 
   Attestor attestor(config);
   ConnectionTracker connection;
-  // One reload at a time: each builds on the epoch of the registry it replaces.
-  std::mutex reload_mutex;
-  auto reload = [&config, &registry, &reload_mutex, &dispatcher]() -> std::shared_ptr<const Registry> {
-    std::lock_guard lock(reload_mutex);
-    auto next = build_registry(config, registry.current()->epoch + 1, dispatcher.engine_check());
-    registry.replace(next);
-    dispatcher.retain_only(*next);
-    log_registry("registry_swapped", *next);
-    return next;
-  };
+  // All or nothing: a reload that would leave any module unloaded keeps the serving registry.
+  Reloader reloader(
+      registry, [&config, &dispatcher](std::uint64_t epoch) { return build_registry(config, epoch, dispatcher.engine_check()); },
+      [&dispatcher](const Registry& next) {
+        dispatcher.retain_only(next);
+        log_registry("registry_swapped", next);
+      });
+  auto reload = [&reloader] { return reloader.reload(); };
   http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
   context.dispatcher = &dispatcher;
   context.custody = &custody;
   context.web3signer = web3signer.custody.get();
+  context.last_reload = [&reloader] { return reloader.last_attempt(); };
   context.runtime_facts = [&dispatcher, &custody, &web3signer] {
     http::RuntimeFacts facts = http::module_runtime_facts(dispatcher, custody);
     if (web3signer.custody) http::add_web3signer_facts(facts, web3signer.health->snapshot(), *web3signer.custody);
