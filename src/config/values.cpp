@@ -229,6 +229,20 @@ std::vector<uid_t> parse_uids(const Assignment& assignment) {
   return uids;
 }
 
+std::vector<std::string> parse_host_names(const Assignment& assignment) {
+  constexpr std::string_view kAccepted = "comma-separated DNS names or IP addresses without a port, like kiosk.example,10.0.0.5";
+  std::vector<std::string> names = list_items(assignment, kAccepted);
+  for (auto& name : names) {
+    const bool fits = name.size() <= defaults::kMaxHostNameLength &&
+                      std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                        return std::isalnum(c) || c == '-' || c == '.' || c == ':';
+                      });
+    if (!fits || name.front() == '.' || name.front() == '-') reject(assignment, "holds an item that is not a host name", kAccepted);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  return names;
+}
+
 std::string parse_base64_secret(const Assignment& assignment, std::size_t size) {
   const auto accepted = "base64 of a " + std::to_string(size) + "-byte secret";
   const auto text = trimmed(parse_text(assignment));

@@ -32,6 +32,8 @@ HostPort parse_host_port(const Assignment& assignment);
 std::string parse_sha256_reference(const Assignment& assignment);
 std::vector<std::string> parse_http_urls(const Assignment& assignment);
 std::vector<uid_t> parse_uids(const Assignment& assignment);
+// DNS names or IP addresses without a port, returned in lower case.
+std::vector<std::string> parse_host_names(const Assignment& assignment);
 // Base64 of exactly `size` bytes, not all zero; returns the text unchanged. Never echoes the value.
 std::string parse_base64_secret(const Assignment& assignment, std::size_t size);
 

@@ -36,8 +36,9 @@ export function freePort() {
 
 // Starts the daemon. `args` are extra flags; `env` extra environment. Resolves when the API answers.
 // Defaults: its own temp dir, a copy of the bundled modules, the build's development trust file, the
-// socket in the temp dir and the kiosk on a free loopback port.
-export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, transport = 'uds', waitReady = true } = {}) {
+// socket in the temp dir and the kiosk on a free loopback port. `shellPrefix` (e.g. "ulimit -n 100") runs
+// in sh before the daemon is exec'd.
+export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, transport = 'uds', waitReady = true, shellPrefix } = {}) {
   const dir = tempDir();
   const modules = moduleDir ?? copyBundledModules(path.join(dir, 'modules'));
   const socketPath = path.join(dir, 'run', 'cryftee.sock');
@@ -51,7 +52,10 @@ export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, t
     '--api-transport', transport,
     ...args,
   ];
-  const child = spawn(BIN, fullArgs, {
+  const [command, commandArgs] = shellPrefix
+    ? ['sh', ['-c', `${shellPrefix}; exec "$@"`, 'sh', BIN, ...fullArgs]]
+    : [BIN, fullArgs];
+  const child = spawn(command, commandArgs, {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
