@@ -32,9 +32,10 @@ inline constexpr std::chrono::milliseconds kRequestTimeout{10'000};
 inline constexpr std::chrono::milliseconds kIdleTimeout{60'000};
 inline constexpr std::chrono::milliseconds kShutdownDrain{5'000};
 // The kiosk may face the network: its connections come from a budget of their own, never the API's, and
-// quiet ones are closed sooner.
-inline constexpr std::size_t kKioskMaxConnections = 64;
-inline constexpr std::size_t kKioskMaxConnectionsPerPeer = 8;
+// quiet ones are closed sooner. A browser opens up to 6 connections per host and network partition (its
+// tabs, the sandboxed module pages), so one operator's browsers need a few dozen.
+inline constexpr std::size_t kKioskMaxConnections = 256;
+inline constexpr std::size_t kKioskMaxConnectionsPerPeer = 64;
 inline constexpr std::chrono::milliseconds kKioskIdleTimeout{5'000};
 // Keys one client (a Unix-socket uid, a TCP address) may register before it needs the admin token.
 inline constexpr std::size_t kMaxKeysPerPeer = 64;
