@@ -27,6 +27,8 @@ apt_packages=(
   # libnode's runtime libraries (libnode itself is unpacked locally, see below)
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
   openssl curl nodejs
+  # TPM 2.0: tpm2-tss for the TPM sealer (with its swtpm TCTI), a software TPM and tools for the tests
+  libtss2-dev libtss2-tcti-swtpm0 libtss2-tcti-pcap0 swtpm swtpm-tools tpm2-tools
 )
 [ "$with_browser" -eq 1 ] && apt_packages+=(chromium fonts-dejavu-core)
 

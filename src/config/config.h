@@ -14,8 +14,19 @@
 
 namespace cryftee {
 
-enum class Transport { Uds, Https };
+// uds: the Unix socket; https: TLS on http_addr; http: plain HTTP on a loopback http_addr only, each
+// peer identified by its uid from the kernel (sock_diag), as on the Unix socket.
+enum class Transport { Uds, Https, Http };
 enum class LogFormat { Text, Json };
+
+inline const char* transport_name(Transport transport) {
+  switch (transport) {
+    case Transport::Uds: return "uds";
+    case Transport::Https: return "https";
+    case Transport::Http: return "http";
+  }
+  return "uds";
+}
 
 struct HostPort {
   std::string host;  // an IP address literal; IPv6 without the brackets of "[::1]:323"
@@ -60,6 +71,17 @@ struct Web3SignerSettings {
   std::chrono::milliseconds health_interval = defaults::kWeb3SignerHealthInterval;
 };
 
+// The sealed key store (key_store/): which sealer keeps the keys of --key-data-dir, and its settings.
+struct KeyStoreSettings {
+  std::string sealer = defaults::kSealer;  // auto | tpm | passphrase | none
+  // The passphrase of the passphrase sealer; a secret: never log or echo it. Read from the environment
+  // (then removed from it), a 0600 file or the systemd credential; never from a flag.
+  std::optional<std::string> seal_passphrase;
+  std::string tpm_tcti = defaults::kTpmTcti;
+  std::vector<unsigned> tpm_pcrs;  // SHA-256 PCR indexes the TPM seal is bound to; empty: none
+  bool allow_backup = false;       // `cryftee keys backup` refuses without it
+};
+
 struct Config {
   // Modules and trust
   std::filesystem::path module_dir = defaults::kModuleDir;
@@ -68,11 +90,13 @@ struct Config {
   std::optional<std::filesystem::path> trust_config;
   // Development only: load modules whose hash or signature does not verify. Logged loudly.
   bool allow_unverified_modules = false;
+  // When set, only the manifest's modules with these ids are loaded; the others are listed as not enabled.
+  std::optional<std::vector<std::string>> modules_enabled;
 
   // Transports
   Transport transport = Transport::Uds;
   std::filesystem::path uds_path = defaults::kUdsPath;
-  HostPort http_addr;  // HTTPS API in https mode; plain-HTTP kiosk listener in uds mode
+  HostPort http_addr;  // the API (and kiosk) in https and http mode; plain-HTTP kiosk listener in uds mode
   bool kiosk_enabled = true;
   // Host names the kiosk answers to besides its own listen addresses (lower case, without port).
   std::vector<std::string> kiosk_hosts;
@@ -100,6 +124,7 @@ struct Config {
   // Custody
   Web3SignerSettings web3signer;
   std::optional<std::filesystem::path> key_data_dir;
+  KeyStoreSettings key_store;
 
   // Where the values came from, for the start-up log line (file paths and setting names, never values).
   std::vector<std::string> sources;

@@ -12,6 +12,8 @@ inline constexpr const char* kUiDir = "./ui";
 inline constexpr const char* kApiTransport = "uds";
 inline constexpr const char* kUdsPath = "/var/run/cryftee.sock";
 inline constexpr const char* kHttpAddr = "0.0.0.0:323";
+// With the http transport (loopback only) the default address is cryftgo's own default.
+inline constexpr const char* kLoopbackHttpAddr = "127.0.0.1:8787";
 inline constexpr const char* kLogLevel = "info";
 inline constexpr const char* kLogFormat = "text";
 
@@ -23,6 +25,14 @@ inline constexpr std::chrono::milliseconds kWeb3SignerRetryBackoff{100};
 inline constexpr std::chrono::milliseconds kWeb3SignerHealthInterval{5'000};
 inline constexpr std::size_t kWeb3SignerMaxResponseBytes = 4 << 20;  // 4 MiB
 inline constexpr std::size_t kWeb3SignerIdleHandles = 8;  // pooled keep-alive connections kept when idle
+
+// Key store (key_store/): the sealer chosen when none is named, and the TPM reached by default (the
+// kernel's resource manager).
+inline constexpr const char* kSealer = "auto";
+inline constexpr const char* kTpmTcti = "device:/dev/tpmrm0";
+inline constexpr unsigned kMaxTpmPcrIndex = 23;
+// The systemd credential (LoadCredential=) read as the seal passphrase when no other source gives one.
+inline constexpr const char* kSealPassphraseCredential = "seal_passphrase";
 
 inline constexpr unsigned kUdsSocketMode = 0660;
 inline constexpr std::size_t kMaxBodyBytes = 1 << 20;        // 1 MiB

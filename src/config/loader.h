@@ -14,7 +14,7 @@ namespace cryftee {
 using Environment = std::map<std::string, std::string>;
 
 // A setting that cannot be used. what() is one line naming the setting, the value and what is accepted,
-// e.g. "CRYFTEE_API_TRANSPORT: 'tcp' is not a transport (accepted: uds, https)". Never holds a secret.
+// e.g. "CRYFTEE_API_TRANSPORT: 'tcp' is not a transport (accepted: uds, https, http)". Never holds a secret.
 class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -31,5 +31,8 @@ ConfigOutcome load_config(int argc, const char* const* argv, const Environment& 
 
 // The process environment as a map (for load_config).
 Environment process_environment();
+// Overwrites a variable's value in place and removes it, so neither children nor /proc/<pid>/environ
+// (which shows the memory the process started with) can read a secret after it was taken.
+void scrub_environment_variable(std::string_view name);
 
 }  // namespace cryftee

@@ -38,14 +38,24 @@ std::vector<Setting> build_settings() {
                            "verify. Logged loudly at start.",
                    .kind = ValueKind::Boolean,
                    .apply = [](Draft& d, const Assignment& a) { d.config.allow_unverified_modules = parse_bool(a); }});
+  table.push_back({.id = "modules.enabled", .group = "Modules and trust", .flag = "--modules-enabled",
+                   .env = "CRYFTEE_MODULES_ENABLED", .value_name = "ID,...",
+                   .help = "Load only these manifest modules (cryftgo passes this); the others are listed in "
+                           "status as not enabled, and an id the manifest lacks is reported there. Not set: "
+                           "every module.",
+                   .kind = ValueKind::List,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.modules_enabled = parse_module_ids(a); }});
 
   // ---- API transport
   table.push_back({.id = "api.transport", .group = "API transport", .flag = "--api-transport",
-                   .env = "CRYFTEE_API_TRANSPORT", .cryftgo_key = "api.transport", .value_name = "uds|https",
+                   .env = "CRYFTEE_API_TRANSPORT", .cryftgo_key = "api.transport", .value_name = "uds|https|http",
                    .default_text = kApiTransport,
-                   .help = "Serve the API on a Unix socket (uds) or over HTTPS on --http-addr (https).",
+                   .help = "Serve the API on a Unix socket (uds), over HTTPS on --http-addr (https), or over plain "
+                           "HTTP on a loopback --http-addr (http; peers checked against --allowed-peer-uids "
+                           "through the kernel's socket table).",
                    .apply = [](Draft& d, const Assignment& a) {
-                     d.config.transport = parse_choice(a, {"uds", "https"}) == "https" ? Transport::Https : Transport::Uds;
+                     const std::string name = parse_choice(a, {"uds", "https", "http"});
+                     d.config.transport = name == "https" ? Transport::Https : name == "http" ? Transport::Http : Transport::Uds;
                    }});
   table.push_back({.id = "api.uds_path", .group = "API transport", .flag = "--uds-path", .env = "CRYFTEE_UDS_PATH",
                    .cryftgo_key = "api.uds_path", .value_name = "PATH", .default_text = kUdsPath,
@@ -60,7 +70,8 @@ std::vector<Setting> build_settings() {
   table.push_back({.id = "api.http_addr", .group = "API transport", .flag = "--http-addr", .env = "CRYFTEE_HTTP_ADDR",
                    .cryftgo_key = "api.http_addr", .value_name = "HOST:PORT", .default_text = kHttpAddr,
                    .help = "Listen address: the HTTPS API in https mode, the plain-HTTP kiosk listener in uds "
-                           "mode. IPv6 as [::1]:323.",
+                           "mode, the loopback HTTP API in http mode (default there " + std::string(kLoopbackHttpAddr) +
+                           "). IPv6 as [::1]:323.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.http_addr = parse_host_port(a); }});
 
   // ---- Kiosk
@@ -127,14 +138,15 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.admin_token_file = parse_path(a); }});
   table.push_back({.id = "access.allow_loopback_admin", .group = "Access control", .flag = "--allow-loopback-admin",
                    .negative_flag = "--no-loopback-admin", .env = "CRYFTEE_ALLOW_LOOPBACK_ADMIN", .default_text = "true",
-                   .help = "Let peers of the Unix socket use admin routes without the token. TCP peers, loopback "
-                           "included, always need it.",
+                   .help = "Let peers the kernel names by uid (the Unix socket, the loopback http transport) use "
+                           "admin routes without the token. Other TCP peers, loopback included, always need it.",
                    .kind = ValueKind::Boolean,
                    .apply = [](Draft& d, const Assignment& a) { d.config.allow_loopback_admin = parse_bool(a); }});
   table.push_back({.id = "access.allowed_peer_uids", .group = "Access control", .flag = "--allowed-peer-uids",
                    .env = "CRYFTEE_ALLOWED_PEER_UIDS", .value_name = "UID,...",
-                   .help = "Only these user ids may talk over the Unix socket (SO_PEERCRED); empty: any peer "
-                           "that can open it.",
+                   .help = "Only these user ids may talk over the Unix socket (SO_PEERCRED) or the loopback "
+                           "http API (sock_diag); empty: any peer that can open the socket, and on http only "
+                           "the daemon's own user.",
                    .kind = ValueKind::List,
                    .apply = [](Draft& d, const Assignment& a) { d.config.allowed_peer_uids = parse_uids(a); }});
 
@@ -213,7 +225,8 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.config.verified_binary_hash = parse_sha256_reference(a); }});
   table.push_back({.id = "attestation.key_file", .group = "Attestation", .flag = "--attestation-key-file",
                    .env = "CRYFTEE_ATTESTATION_KEY_FILE", .value_name = "PATH",
-                   .help = "Ed25519 key that signs attestations; without it a fresh key is made at each start.",
+                   .help = "Ed25519 key that signs attestations; without it the key store's attestation key (the same "
+                           "across restarts with a durable sealer), else a fresh key at each start.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.attestation_key_file = parse_path(a); }});
 
   // ---- Web3Signer custody
@@ -321,9 +334,46 @@ std::vector<Setting> build_settings() {
 
   // ---- Keys
   table.push_back({.id = "keys.data_dir", .group = "Keys", .flag = "--key-data-dir", .env = "CRYFTEE_KEY_DATA_DIR",
-                   .value_name = "PATH", .help = "cryftgo's key data folder (the daemon itself writes no secret "
-                                                  "to disk).",
+                   .value_name = "PATH",
+                   .help = "Key data folder (cryftgo sets it). Keys are kept, sealed, in its subfolder "
+                           "cryftee-keys and survive restarts; see --sealer.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.key_data_dir = parse_path(a); }});
+  table.push_back({.id = "keys.sealer", .group = "Keys", .flag = "--sealer", .env = "CRYFTEE_SEALER",
+                   .value_name = "auto|tpm|passphrase|none", .default_text = kSealer,
+                   .help = "How keys in --key-data-dir are sealed. auto: tpm when a TPM answers, else passphrase "
+                           "when one is given, else refuse to start. none: memory only, keys are lost at "
+                           "restart. Without --key-data-dir keys are never written (none).",
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.key_store.sealer = parse_choice(a, {"auto", "tpm", "passphrase", "none"});
+                   }});
+  table.push_back({.id = "keys.seal_passphrase", .group = "Keys", .env = "CRYFTEE_SEAL_PASSPHRASE", .in_toml = false,
+                   .help = "Passphrase of the passphrase sealer (environment only, removed from the process "
+                           "environment once read; never logged or echoed).",
+                   .secret = true,
+                   .apply = [](Draft& d, const Assignment& a) { d.seal_passphrase = parse_text(a); }});
+  table.push_back({.id = "keys.seal_passphrase_file", .group = "Keys", .flag = "--seal-passphrase-file",
+                   .env = "CRYFTEE_SEAL_PASSPHRASE_FILE", .value_name = "PATH",
+                   .help = "File holding the seal passphrase; must not be accessible by group or others. Without "
+                           "either, the systemd credential 'seal_passphrase' ($CREDENTIALS_DIRECTORY) is read.",
+                   .apply = [](Draft& d, const Assignment& a) { d.seal_passphrase_file = parse_path(a); }});
+  table.push_back({.id = "keys.tpm_tcti", .group = "Keys", .flag = "--tpm-tcti", .env = "CRYFTEE_TPM_TCTI",
+                   .value_name = "TCTI", .default_text = kTpmTcti,
+                   .help = "How to reach the TPM (tpm2-tss TCTI), e.g. swtpm:host=127.0.0.1,port=2321.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.key_store.tpm_tcti = parse_text(a); }});
+  table.push_back({.id = "keys.tpm_pcrs", .group = "Keys", .flag = "--tpm-pcrs", .env = "CRYFTEE_TPM_PCRS",
+                   .value_name = "N,...",
+                   .help = "SHA-256 PCRs a TPM seal is bound to (e.g. 7): a changed boot chain cannot unseal. "
+                           "Empty: no PCR policy.",
+                   .kind = ValueKind::List,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.key_store.tpm_pcrs = parse_pcr_indexes(a, kMaxTpmPcrIndex);
+                   }});
+  table.push_back({.id = "keys.allow_backup", .group = "Keys", .flag = "--allow-key-backup",
+                   .env = "CRYFTEE_ALLOW_KEY_BACKUP", .default_text = "false",
+                   .help = "Allow `cryftee keys backup` to re-seal the key records under a backup passphrase "
+                           "into a file.",
+                   .kind = ValueKind::Boolean,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.key_store.allow_backup = parse_bool(a); }});
   return table;
 }
 

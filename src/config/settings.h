@@ -29,6 +29,9 @@ struct Assignment {
   RawValue value;
   std::string origin;
   Layer layer;
+  // Set when a file holds a value of a type the setting cannot take: applying the assignment then fails
+  // with this message. Kept until then, so that a higher layer overriding the value can rescue start-up.
+  std::optional<std::string> problem;
 };
 
 // The Config while it is being resolved, with what the final checks need to know about its origins.
@@ -41,6 +44,8 @@ struct Draft {
   std::optional<std::string> web3signer_auth_token;  // from CRYFTEE_WEB3SIGNER_AUTH_TOKEN
   std::optional<std::filesystem::path> web3signer_keystore_password_file;
   std::optional<std::string> web3signer_keystore_password;  // from CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD
+  std::optional<std::filesystem::path> seal_passphrase_file;
+  std::optional<std::string> seal_passphrase;  // from CRYFTEE_SEAL_PASSPHRASE
   struct Source {
     std::string origin;
     Layer layer;

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "http/error_response.h"
+#include "http/loopback_host.h"
 
 namespace cryftee::http {
 namespace {
@@ -75,9 +76,21 @@ void Router::add_prefix(std::string prefix, Access access, Handler handler) {
 
 void Router::check_access(const Route& route, const Request& request) const {
   const bool on_kiosk = request.listener == ListenerKind::Kiosk;
+  // A TCP peer the kernel named by uid came through the loopback http transport, which answers loopback
+  // Host names only (loopback_host.h says why).
+  if (request.peer.transport == PeerTransport::Tcp && request.peer.uid) {
+    const std::string* host = request.header("host");
+    if (host == nullptr || !is_loopback_host(*host)) {
+      throw Error(403, "host_not_allowed",
+                  "the http transport answers only requests addressed to a loopback host (127.0.0.1, [::1] or "
+                  "localhost), so that a web page cannot reach it through its own host name");
+    }
+  }
   if (route.access == Access::Staking && on_kiosk) {
     throw Error(403, "not_on_kiosk",
-                "staking routes are not served on the kiosk listener; use the API socket");
+                request.method + " " + request.path +
+                    " is an API route: API routes are served on the API listener only (the Unix socket, or "
+                    "--http-addr with the https or http transport), and this is the kiosk listener");
   }
   if (route.access == Access::ReadOnly) return;
   if (on_kiosk && changes_state(request) && request.header(kKioskRequestHeader) == nullptr) {

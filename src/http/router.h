@@ -14,8 +14,10 @@ namespace cryftee::http {
 
 enum class Access {
   ReadOnly,  // any listener, no credentials (status, schema, attestation, kiosk views)
-  Staking,   // API listener only; over TCP needs a client certificate or the bearer token
-  Admin,     // admin token, or a Unix-socket peer when allowed; browsers must be same-origin
+  Staking,   // API listener only; over TCP needs a client certificate, the bearer token, or (loopback http)
+             // a peer whose uid the kernel named
+  Admin,     // admin token, or a peer the kernel names by uid (Unix socket, loopback http) when allowed;
+             // browsers must be same-origin
 };
 
 struct AccessPolicy {

@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -25,6 +26,7 @@
 #include "http/error_response.h"
 #include "http/kiosk_hosts.h"
 #include "http/listener_error.h"
+#include "http/loopback_peer_uid.h"
 #include "http/peer_credentials.h"
 #include "http/session.h"
 #include "http/tls_context.h"
@@ -156,6 +158,8 @@ class Server::Impl {
         kiosk_hosts_.emplace(config.http_addr, config.kiosk_hosts);
         open_tcp_listener(ListenerKind::Kiosk, "kiosk", false);
       }
+    } else if (config.transport == Transport::Http) {
+      open_tcp_listener(ListenerKind::Api, "http", false);
     } else {
       tls_.emplace(make_tls_context(config));
       open_tcp_listener(ListenerKind::Api, "https", true);
@@ -270,12 +274,13 @@ class Server::Impl {
     }
     log::info("listening", {{"listener", name}, {"address", endpoint_text(listener->acceptor.local_endpoint())},
                             {"tls", tls}});
+    if (name == "http") log::info("http_peer_uids", {{"allowed_peer_uids", http_peer_uids_}});
     tcp_listeners_.push_back(std::move(listener));
   }
 
   bool peer_allowed(const Peer& peer, const std::string& listener) const {
-    if (listener != "uds" || config_.allowed_peer_uids.empty()) return true;
-    const auto& allowed = config_.allowed_peer_uids;
+    const auto& allowed = listener == "http" ? http_peer_uids_ : config_.allowed_peer_uids;
+    if ((listener != "uds" && listener != "http") || allowed.empty()) return true;
     if (peer.uid && std::find(allowed.begin(), allowed.end(), *peer.uid) != allowed.end()) return true;
     log::warn("connection_refused", {{"peer", peer.address}, {"listener", listener},
                                      {"reason", "peer uid is not in allowed_peer_uids"}});
@@ -324,13 +329,25 @@ class Server::Impl {
       boost::system::error_code endpoint_error;
       const auto remote = socket.remote_endpoint(endpoint_error);
       if (!endpoint_error) {
-        admit(listener.budget, tcp_peer(remote, listener.tls ? PeerTransport::Tls : PeerTransport::Tcp), name,
-              [this, &listener, &socket](const SessionSettings& settings, ConnectionBook& book, Peer peer) {
-                start_tcp_session(listener.tls, std::move(socket), settings, book, std::move(peer));
+        Peer peer = tcp_peer(remote, listener.tls ? PeerTransport::Tls : PeerTransport::Tcp);
+        if (name == "http") identify_loopback_peer(socket, remote, peer);
+        admit(listener.budget, std::move(peer), name,
+              [this, &listener, &socket](const SessionSettings& settings, ConnectionBook& book, Peer admitted) {
+                start_tcp_session(listener.tls, std::move(socket), settings, book, std::move(admitted));
               });
       }
       accept_tcp(listener);
     });
+  }
+
+  // The loopback http API knows its peers as the Unix socket does: by the uid the kernel records, which
+  // is then also what per-peer limits count.
+  static void identify_loopback_peer(const tcp::socket& socket, const tcp::endpoint& remote, Peer& peer) {
+    boost::system::error_code error;
+    const tcp::endpoint local = socket.local_endpoint(error);
+    if (!error && peer.loopback) peer.uid = loopback_peer_uid(local, remote);
+    peer.address += peer.uid ? " uid=" + std::to_string(*peer.uid) : " uid=unknown";
+    if (peer.uid) peer.limit_key = "uid=" + std::to_string(*peer.uid);
   }
 
   void start_tcp_session(bool tls, tcp::socket socket, const SessionSettings& settings, ConnectionBook& book, Peer peer) {
@@ -401,6 +418,10 @@ class Server::Impl {
   // Declared before the io_context: sessions destroyed with its pending handlers still report to their
   // budget's books. A list, so a budget never moves while listeners and sessions refer to it.
   std::list<Budget> budgets_;
+  // Any local user can open a loopback port (a Unix socket has its file mode too), so on http an empty
+  // allow-list admits only the daemon's own user.
+  const std::vector<uid_t> http_peer_uids_ =
+      config_.allowed_peer_uids.empty() ? std::vector<uid_t>{::geteuid()} : config_.allowed_peer_uids;
   std::optional<asio::ssl::context> tls_;
   SocketFile socket_file_;
   asio::io_context io_;
