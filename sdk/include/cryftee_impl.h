@@ -92,16 +92,16 @@ static int cryftee__base64_value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
   return -1;
 }
 
+/* Standard alphabet, padded to whole groups of four: unpadded and URL-safe text is refused. */
 int32_t cryftee_base64_decode(cryftee_str text, uint8_t* out, uint32_t cap) {
   uint32_t len = text.len;
-  while (len > 0 && text.ptr[len - 1] == '=') --len;
-  if (text.len - len > 2 || len % 4 == 1) return -1;
-  if (text.len != len && text.len % 4 != 0) return -1;
+  if (len % 4 != 0) return -1;
+  while (len > 0 && text.len - len < 2 && text.ptr[len - 1] == '=') --len;
   uint32_t out_len = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
   if (out_len > cap) return -1;
   uint32_t acc = 0, bits = 0, o = 0;

@@ -5,7 +5,6 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "attest/attestor.h"
@@ -28,6 +27,7 @@
 #include "runtime/loader.h"
 #include "key_store/key_store.h"
 #include "key_store/sealer_choice.h"
+#include "runtime/reloader.h"
 #include "runtime/startup_keys.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -108,20 +108,19 @@ int serve(const Config& config) {
   Attestor attestor(config, Attestor::StoredKey{config.attestation_key_file ? Bytes{} : custody.attestation_seed(),
                                                 [&custody] { return custody.attestation_facts(); }});
   ConnectionTracker connection;
-  // One reload at a time: each builds on the epoch of the registry it replaces.
-  std::mutex reload_mutex;
-  auto reload = [&config, &registry, &reload_mutex, &dispatcher]() -> std::shared_ptr<const Registry> {
-    std::lock_guard lock(reload_mutex);
-    auto next = build_registry(config, registry.current()->epoch + 1, dispatcher.engine_check());
-    registry.replace(next);
-    dispatcher.retain_only(*next);
-    log_registry("registry_swapped", *next);
-    return next;
-  };
+  // All or nothing: a reload that would leave any module unloaded keeps the serving registry.
+  Reloader reloader(
+      registry, [&config, &dispatcher](std::uint64_t epoch) { return build_registry(config, epoch, dispatcher.engine_check()); },
+      [&dispatcher](const Registry& next) {
+        dispatcher.retain_only(next);
+        log_registry("registry_swapped", next);
+      });
+  auto reload = [&reloader] { return reloader.reload(); };
   http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
   context.dispatcher = &dispatcher;
   context.custody = &custody;
   context.web3signer = web3signer.custody.get();
+  context.last_reload = [&reloader] { return reloader.last_attempt(); };
   context.runtime_facts = [&dispatcher, &custody, &web3signer] {
     http::RuntimeFacts facts = http::module_runtime_facts(dispatcher, custody);
     if (web3signer.custody) http::add_web3signer_facts(facts, web3signer.health->snapshot(), *web3signer.custody);

@@ -39,6 +39,10 @@ struct Limits {
   std::size_t max_connections = defaults::kMaxConnections;
   std::chrono::milliseconds request_timeout = defaults::kRequestTimeout;
   std::chrono::milliseconds idle_timeout = defaults::kIdleTimeout;
+  std::size_t kiosk_max_connections = defaults::kKioskMaxConnections;
+  std::size_t kiosk_max_connections_per_peer = defaults::kKioskMaxConnectionsPerPeer;
+  std::chrono::milliseconds kiosk_idle_timeout = defaults::kKioskIdleTimeout;
+  std::size_t max_keys_per_peer = defaults::kMaxKeysPerPeer;
 };
 
 struct Web3SignerSettings {
@@ -94,6 +98,8 @@ struct Config {
   std::filesystem::path uds_path = defaults::kUdsPath;
   HostPort http_addr;  // the API (and kiosk) in https and http mode; plain-HTTP kiosk listener in uds mode
   bool kiosk_enabled = true;
+  // Host names the kiosk answers to besides its own listen addresses (lower case, without port).
+  std::vector<std::string> kiosk_hosts;
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;
   std::optional<std::filesystem::path> tls_client_ca;

@@ -41,6 +41,14 @@ inline constexpr std::size_t kMaxConnections = 1024;
 inline constexpr std::chrono::milliseconds kRequestTimeout{10'000};
 inline constexpr std::chrono::milliseconds kIdleTimeout{60'000};
 inline constexpr std::chrono::milliseconds kShutdownDrain{5'000};
+// The kiosk may face the network: its connections come from a budget of their own, never the API's, and
+// quiet ones are closed sooner. A browser opens up to 6 connections per host and network partition (its
+// tabs, the sandboxed module pages), so one operator's browsers need a few dozen.
+inline constexpr std::size_t kKioskMaxConnections = 256;
+inline constexpr std::size_t kKioskMaxConnectionsPerPeer = 64;
+inline constexpr std::chrono::milliseconds kKioskIdleTimeout{5'000};
+// Keys one client (a Unix-socket uid, a TCP address) may register before it needs the admin token.
+inline constexpr std::size_t kMaxKeysPerPeer = 64;
 inline constexpr unsigned kIoThreads = 0;      // 0: one per core
 inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
 
@@ -53,7 +61,9 @@ inline constexpr std::chrono::milliseconds kMaxRequestTimeout{600'000};  // 10 m
 inline constexpr std::chrono::milliseconds kMaxIdleTimeout{3'600'000};   // 1 hour
 inline constexpr unsigned kMaxIoThreads = 256;
 inline constexpr unsigned kMaxEngineWorkers = 256;
-inline constexpr std::size_t kMaxListItems = 64;                  // URLs, peer uids
+inline constexpr std::size_t kMaxListItems = 64;                  // URLs, peer uids, kiosk host names
+inline constexpr std::size_t kMaxHostNameLength = 253;
+inline constexpr std::size_t kMaxKeysPerPeerCeiling = 1024;       // the memory custody's own bound
 inline constexpr std::size_t kMaxUdsPathLength = 107;             // sizeof(sockaddr_un::sun_path) - 1
 
 // The admin token: long enough not to be guessed, small enough to be a token rather than a file.

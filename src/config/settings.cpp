@@ -83,6 +83,35 @@ std::vector<Setting> build_settings() {
   table.push_back({.id = "kiosk.ui_dir", .group = "Kiosk", .flag = "--ui-dir", .env = "CRYFTEE_UI_DIR",
                    .value_name = "PATH", .default_text = kUiDir, .help = "Folder of the kiosk web page.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.ui_dir = parse_path(a); }});
+  table.push_back({.id = "kiosk.hosts", .group = "Kiosk", .flag = "--kiosk-hosts", .env = "CRYFTEE_KIOSK_HOSTS",
+                   .value_name = "NAME,...",
+                   .help = "Host names the kiosk answers to besides its listen address (and, on a wildcard address, "
+                           "this machine's addresses and localhost); any other Host gets 421.",
+                   .kind = ValueKind::List,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.kiosk_hosts = parse_host_names(a); }});
+  table.push_back({.id = "kiosk.max_connections", .group = "Kiosk", .flag = "--kiosk-max-connections",
+                   .env = "CRYFTEE_KIOSK_MAX_CONNECTIONS", .value_name = "N", .default_text = number_text(kKioskMaxConnections),
+                   .help = "Open connections on the kiosk listener, a budget apart from the API's; beyond it a "
+                           "new connection gets 503 too_many_connections.",
+                   .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.limits.kiosk_max_connections = parse_integer(a, 1, kMaxConnectionsCeiling);
+                   }});
+  table.push_back({.id = "kiosk.max_connections_per_peer", .group = "Kiosk", .flag = "--kiosk-max-connections-per-peer",
+                   .env = "CRYFTEE_KIOSK_MAX_CONNECTIONS_PER_PEER", .value_name = "N",
+                   .default_text = number_text(kKioskMaxConnectionsPerPeer),
+                   .help = "Open kiosk connections from one IP address (one /64 for IPv6); beyond it 503.",
+                   .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.limits.kiosk_max_connections_per_peer = parse_integer(a, 1, kMaxConnectionsCeiling);
+                   }});
+  table.push_back({.id = "kiosk.idle_timeout_ms", .group = "Kiosk", .flag = "--kiosk-idle-timeout-ms",
+                   .env = "CRYFTEE_KIOSK_IDLE_TIMEOUT_MS", .value_name = "MS",
+                   .default_text = number_text(milliseconds(kKioskIdleTimeout)),
+                   .help = "A kiosk connection with no request for this long is closed.", .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.limits.kiosk_idle_timeout = std::chrono::milliseconds(parse_integer(a, 1, milliseconds(kMaxIdleTimeout)));
+                   }});
 
   // ---- TLS
   table.push_back({.id = "tls.cert", .group = "TLS (https transport)", .flag = "--tls-cert", .env = "CRYFTEE_TLS_CERT",
@@ -109,7 +138,8 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.admin_token_file = parse_path(a); }});
   table.push_back({.id = "access.allow_loopback_admin", .group = "Access control", .flag = "--allow-loopback-admin",
                    .negative_flag = "--no-loopback-admin", .env = "CRYFTEE_ALLOW_LOOPBACK_ADMIN", .default_text = "true",
-                   .help = "Let a loopback peer use admin routes without the token (same-origin still checked).",
+                   .help = "Let peers the kernel names by uid (the Unix socket, the loopback http transport) use "
+                           "admin routes without the token. Other TCP peers, loopback included, always need it.",
                    .kind = ValueKind::Boolean,
                    .apply = [](Draft& d, const Assignment& a) { d.config.allow_loopback_admin = parse_bool(a); }});
   table.push_back({.id = "access.allowed_peer_uids", .group = "Access control", .flag = "--allowed-peer-uids",
@@ -133,7 +163,9 @@ std::vector<Setting> build_settings() {
                    }});
   table.push_back({.id = "limits.max_connections", .group = "Limits", .flag = "--max-connections",
                    .env = "CRYFTEE_MAX_CONNECTIONS", .value_name = "N", .default_text = number_text(kMaxConnections),
-                   .help = "Open connections per listener; further ones wait.", .kind = ValueKind::Integer,
+                   .help = "Open connections on the API listener (Unix socket or HTTPS); beyond it a new connection "
+                           "gets 503 too_many_connections and is closed.",
+                   .kind = ValueKind::Integer,
                    .apply = [](Draft& d, const Assignment& a) { d.config.limits.max_connections = parse_integer(a, 1, kMaxConnectionsCeiling); }});
   table.push_back({.id = "limits.request_timeout_ms", .group = "Limits", .flag = "--request-timeout-ms",
                    .env = "CRYFTEE_REQUEST_TIMEOUT_MS", .value_name = "MS",
@@ -149,6 +181,15 @@ std::vector<Setting> build_settings() {
                    .help = "A keep-alive connection with no request for this long is closed.", .kind = ValueKind::Integer,
                    .apply = [](Draft& d, const Assignment& a) {
                      d.config.limits.idle_timeout = std::chrono::milliseconds(parse_integer(a, 1, milliseconds(kMaxIdleTimeout)));
+                   }});
+
+  table.push_back({.id = "limits.max_keys_per_peer", .group = "Limits", .flag = "--max-keys-per-peer",
+                   .env = "CRYFTEE_MAX_KEYS_PER_PEER", .value_name = "N", .default_text = number_text(kMaxKeysPerPeer),
+                   .help = "Keys one client (a Unix-socket uid, a TCP address) may register; more need the admin "
+                           "token (403 key_quota_exceeded).",
+                   .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.limits.max_keys_per_peer = parse_integer(a, 1, kMaxKeysPerPeerCeiling);
                    }});
 
   // ---- Threads

@@ -233,6 +233,20 @@ std::vector<uid_t> parse_uids(const Assignment& assignment) {
   return uids;
 }
 
+std::vector<std::string> parse_host_names(const Assignment& assignment) {
+  constexpr std::string_view kAccepted = "comma-separated DNS names or IP addresses without a port, like kiosk.example,10.0.0.5";
+  std::vector<std::string> names = list_items(assignment, kAccepted);
+  for (auto& name : names) {
+    const bool fits = name.size() <= defaults::kMaxHostNameLength &&
+                      std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                        return std::isalnum(c) || c == '-' || c == '.' || c == ':';
+                      });
+    if (!fits || name.front() == '.' || name.front() == '-') reject(assignment, "holds an item that is not a host name", kAccepted);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  return names;
+}
+
 std::vector<unsigned> parse_pcr_indexes(const Assignment& assignment, unsigned max) {
   const std::string accepted = "comma-separated PCR indexes from 0 to " + std::to_string(max) + " like 7 or 0,7";
   std::vector<unsigned> pcrs;

@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "http/runtime_facts.h"
 #include "runtime/registry.h"
+#include "runtime/reloader.h"
 
 namespace cryftee {
 class Attestor;           // attest/attestor.h
@@ -36,6 +37,8 @@ struct ApiContext {
   DurableCustody* custody = nullptr;
   // Keys held by Web3Signer; null when Web3Signer is not enabled (its admin routes then answer 422).
   Web3SignerCustody* web3signer = nullptr;
+  // The outcome of the last reload attempt, for the status; empty when reloads are not tracked.
+  std::function<std::optional<ReloadAttempt>()> last_reload = {};
 };
 
 }  // namespace cryftee::http

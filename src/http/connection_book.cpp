@@ -4,11 +4,17 @@
 
 namespace cryftee::http {
 
-bool ConnectionBook::try_reserve() {
+Admission ConnectionBook::reserve(const std::string& peer) {
   std::lock_guard lock(mutex_);
-  if (stopping_ || open_ >= max_connections_) return false;
+  if (stopping_) return Admission::Stopping;
+  if (open_ >= max_connections_) return Admission::ListenerFull;
+  if (max_per_peer_ > 0) {
+    std::size_t& from_peer = open_per_peer_[peer];
+    if (from_peer >= max_per_peer_) return Admission::PeerFull;
+    ++from_peer;
+  }
   ++open_;
-  return true;
+  return Admission::Admitted;
 }
 
 void ConnectionBook::enter(const std::shared_ptr<Connection>& connection) {
@@ -25,8 +31,12 @@ void ConnectionBook::enter(const std::shared_ptr<Connection>& connection) {
   connection->begin_shutdown();
 }
 
-void ConnectionBook::leave() {
+void ConnectionBook::leave(const std::string& peer) {
   std::lock_guard lock(mutex_);
+  if (max_per_peer_ > 0) {
+    const auto it = open_per_peer_.find(peer);
+    if (it != open_per_peer_.end() && --it->second == 0) open_per_peer_.erase(it);
+  }
   --open_;
   if (open_ == 0) all_gone_.notify_all();
 }

@@ -22,6 +22,9 @@ struct Peer {
   std::optional<uid_t> uid;           // SO_PEERCRED on the Unix socket, sock_diag on the loopback http API
   bool client_cert_verified = false;  // TLS client certificate chained to the configured CA
   std::string address;                // for logs: "unix:uid=1000" or "127.0.0.1:51234"
+  // Who per-peer limits count against: the IP address of a TCP peer (without its port), "uid=1000" for a
+  // Unix-socket peer.
+  std::string limit_key;
 };
 
 struct Request {

@@ -102,14 +102,25 @@ std::string take_bls_secrets(nlohmann::json& body, DurableCustody& custody) {
   return {};
 }
 
+constexpr const char* kCertificateFields[] = {"certificatePEM", "certChainPEM"};
+
 std::string take_tls_secrets(nlohmann::json& body, DurableCustody& custody) {
-  if (!present(body, "privateKeyPEM")) return {};
+  if (!present(body, "privateKeyPEM")) {
+    // A certificate alone would be ignored and a fresh identity made: refuse rather than surprise.
+    for (const char* field : kCertificateFields) {
+      if (present(body, field)) {
+        throw bad_request(std::string("'") + field + "' is read only together with 'privateKeyPEM', the key it certifies",
+                          "invalid_field");
+      }
+    }
+    return {};
+  }
   if (body.value("mode", "") == "verify") {
     throw bad_request("'privateKeyPEM' is read only when registering a key, not with mode 'verify'", "invalid_field");
   }
   const std::string& key_pem = string_field(body, "privateKeyPEM", "a PEM private key (PKCS#8 or SEC1)");
   std::optional<std::string> certificate_pem;
-  for (const char* field : {"certificatePEM", "certChainPEM"}) {
+  for (const char* field : kCertificateFields) {
     if (present(body, field)) {
       certificate_pem = string_field(body, field, "a PEM certificate");
       break;

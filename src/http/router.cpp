@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include "http/error_response.h"
@@ -26,9 +27,28 @@ std::string bearer_token(const Request& request) {
   return authorization->substr(kScheme.size());
 }
 
+// A wrong-token refusal that tells the client when to try again (the Retry-After header).
+class RetryLater : public Error {
+ public:
+  RetryLater(std::chrono::seconds wait, const std::string& message)
+      : Error(429, "too_many_attempts", message), wait_(wait) {}
+  std::chrono::seconds wait() const noexcept { return wait_; }
+
+ private:
+  std::chrono::seconds wait_;
+};
+
+bool changes_state(const Request& request) {
+  return request.method != "GET" && request.method != "HEAD" && request.method != "OPTIONS";
+}
+
 // A browser sends Origin on cross-origin and state-changing requests; it must name the host it talks to.
+// Sec-Fetch-Site "same-site" is another port or subdomain of the same site, not this origin: only
+// "same-origin" (and "none", a navigation the user started) pass.
 bool same_origin(const Request& request) {
-  if (const std::string* site = request.header("sec-fetch-site"); site && *site == "cross-site") return false;
+  if (const std::string* site = request.header("sec-fetch-site"); site && *site != "same-origin" && *site != "none") {
+    return false;
+  }
   const std::string* origin = request.header("origin");
   if (!origin) return true;
   const std::string* host = request.header("host");
@@ -36,7 +56,15 @@ bool same_origin(const Request& request) {
   return *origin == "http://" + *host || *origin == "https://" + *host;
 }
 
+// Peers whose user the kernel vouches for: the Unix socket's (admitted by its mode and peer-uid allow-list).
+bool kernel_identified(const Peer& peer) { return peer.transport == PeerTransport::Unix || peer.uid.has_value(); }
+
 }  // namespace
+
+bool presents_admin_token(const Request& request, const std::string* admin_token) {
+  const std::string token = bearer_token(request);
+  return admin_token != nullptr && !token.empty() && equal_in_constant_time(token, *admin_token);
+}
 
 void Router::add(std::string method, std::string path, Access access, Handler handler) {
   routes_.push_back(Route{std::move(method), std::move(path), false, access, std::move(handler)});
@@ -47,6 +75,7 @@ void Router::add_prefix(std::string prefix, Access access, Handler handler) {
 }
 
 void Router::check_access(const Route& route, const Request& request) const {
+  const bool on_kiosk = request.listener == ListenerKind::Kiosk;
   // A TCP peer the kernel named by uid came through the loopback http transport, which answers loopback
   // Host names only (loopback_host.h says why).
   if (request.peer.transport == PeerTransport::Tcp && request.peer.uid) {
@@ -57,29 +86,49 @@ void Router::check_access(const Route& route, const Request& request) const {
                   "localhost), so that a web page cannot reach it through its own host name");
     }
   }
-  if (route.access == Access::ReadOnly) return;
-  if (route.access == Access::Staking && request.listener == ListenerKind::Kiosk) {
+  if (route.access == Access::Staking && on_kiosk) {
     throw Error(403, "not_on_kiosk",
                 request.method + " " + request.path +
                     " is an API route: API routes are served on the API listener only (the Unix socket, or "
                     "--http-addr with the https or http transport), and this is the kiosk listener");
   }
-  const std::string token = bearer_token(request);
-  const bool token_ok = policy_.admin_token && !token.empty() && equal_in_constant_time(token, *policy_.admin_token);
-  if (!token.empty() && !token_ok) throw Error(403, "forbidden", "the bearer token is not valid");
+  if (route.access == Access::ReadOnly) return;
+  if (on_kiosk && changes_state(request) && request.header(kKioskRequestHeader) == nullptr) {
+    throw Error(403, "kiosk_header_missing",
+                std::string("state-changing requests on the kiosk need the header '") + kKioskRequestHeader +
+                    ": 1' that the kiosk page sends");
+  }
   if (!same_origin(request)) {
     throw Error(403, "cross_origin", "cross-origin requests are refused; open the kiosk from the daemon's own address");
   }
-  if (token_ok) return;
+  if (token_accepted(request)) return;
   if (route.access == Access::Staking) {
-    // A loopback peer whose uid the kernel named has passed the same allow-list as a Unix-socket peer.
-    if (request.peer.transport == PeerTransport::Unix || request.peer.client_cert_verified) return;
-    if (request.peer.loopback && request.peer.uid) return;
-    if (request.peer.loopback && policy_.allow_loopback_admin) return;
+    if (kernel_identified(request.peer) || request.peer.client_cert_verified) return;
     throw Error(401, "unauthorized", "this route needs a client certificate from the configured CA or a bearer token");
   }
-  if (request.peer.loopback && policy_.allow_loopback_admin) return;
-  throw Error(401, "unauthorized", "admin routes need 'Authorization: Bearer <admin token>' from a non-local peer");
+  if (!on_kiosk && kernel_identified(request.peer) && policy_.allow_loopback_admin) return;
+  if (policy_.admin_token == nullptr) {
+    throw Error(403, "admin_token_not_configured",
+                "admin routes from this peer need the admin token and none is configured "
+                "(CRYFTEE_ADMIN_TOKEN or --admin-token-file)");
+  }
+  throw Error(401, "unauthorized",
+              on_kiosk ? "admin routes on the kiosk always need 'Authorization: Bearer <admin token>'"
+                       : "admin routes need 'Authorization: Bearer <admin token>'; only Unix-socket peers may go without it, "
+                         "when --allow-loopback-admin is on");
+}
+
+// A wrong token is refused (403) and counted against the peer; a peer that sent too many is refused (429)
+// before its token is even compared.
+bool Router::token_accepted(const Request& request) const {
+  if (bearer_token(request).empty()) return false;
+  const std::string& peer = request.peer.limit_key;
+  if (const auto wait = token_attempts_->wait_for(peer); wait.count() > 0) {
+    throw RetryLater(wait, "too many wrong bearer tokens from this peer; try again in " + std::to_string(wait.count()) + " s");
+  }
+  if (presents_admin_token(request, policy_.admin_token)) return true;
+  token_attempts_->record_failure(peer);
+  throw Error(403, "forbidden", "the bearer token is not valid");
 }
 
 const char* access_name(Access access) {
@@ -133,6 +182,10 @@ Response Router::handle(const Request& request) const {
   try {
     check_access(*match, request);
     return match->handler(request);
+  } catch (const RetryLater& error) {
+    Response response = error_response(error);
+    response.headers.emplace_back("Retry-After", std::to_string(error.wait().count()));
+    return response;
   } catch (const Error& error) {
     return error_response(error);
   } catch (const nlohmann::json::exception& error) {

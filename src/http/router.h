@@ -2,11 +2,13 @@
 // Maps (method, path) to a handler and applies the route's access policy before calling it. Every
 // exception a handler throws becomes the JSON error shape here, so no error escapes unformatted.
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "http/message.h"
+#include "http/token_attempts.h"
 
 namespace cryftee::http {
 
@@ -14,13 +16,24 @@ enum class Access {
   ReadOnly,  // any listener, no credentials (status, schema, attestation, kiosk views)
   Staking,   // API listener only; over TCP needs a client certificate, the bearer token, or (loopback http)
              // a peer whose uid the kernel named
-  Admin,     // admin token, or a loopback peer when allowed; browsers must be same-origin
+  Admin,     // admin token, or a peer the kernel names by uid (Unix socket, loopback http) when allowed;
+             // browsers must be same-origin
 };
 
 struct AccessPolicy {
   const std::string* admin_token = nullptr;  // not owned; nullptr when none is configured
+  // Unix-socket peers (admitted by the socket's mode and the peer-uid allow-list) may use admin routes
+  // without the token. A TCP peer is never trusted for its address, loopback included.
   bool allow_loopback_admin = true;
 };
+
+// The header the kiosk page sends with every state-changing request. A browser adds a custom header to a
+// cross-origin request only after a CORS preflight, which the kiosk never grants, so a request that
+// carries it comes from the kiosk's own page (or from a client that is no browser and needs the token anyway).
+inline constexpr const char* kKioskRequestHeader = "x-cryftee-kiosk";
+
+// True when the request carries 'Authorization: Bearer <token>' with the configured admin token.
+bool presents_admin_token(const Request& request, const std::string* admin_token);
 
 using Handler = std::function<Response(const Request&)>;
 
@@ -64,8 +77,11 @@ class Router {
   void check_access(const Route& route, const Request& request) const;
   static bool path_matches(const Route& route, const std::string& path);
 
+  bool token_accepted(const Request& request) const;
+
   AccessPolicy policy_;
   std::vector<Route> routes_;
+  std::unique_ptr<TokenAttempts> token_attempts_ = std::make_unique<TokenAttempts>();
 };
 
 }  // namespace cryftee::http

@@ -22,7 +22,9 @@
 #include "http/beast_request.h"
 #include "http/connection_book.h"
 #include "http/error_response.h"
+#include "http/kiosk_hosts.h"
 #include "http/message.h"
+#include "http/request_head.h"
 #include "http/response_observer.h"
 #include "http/router.h"
 #include "http/static_files.h"
@@ -45,10 +47,13 @@ inline constexpr std::size_t kFirstReadBytes = 4096;
 
 struct SessionSettings {
   const Router& router;
-  Limits limits;
+  Limits limits;  // idle_timeout is the listener's own (the kiosk's is shorter)
   ListenerKind kind;
   std::string listener_name;  // for logs: "uds", "https", "kiosk"
   ResponseObserver observer;  // may be empty
+  const KioskHosts* kiosk_hosts = nullptr;  // the kiosk listener's Host names; null elsewhere
+  // Set for a connection over its listener's budget: it is answered this (a 503) at once and closed.
+  std::optional<Response> refusal = std::nullopt;
 };
 
 template <typename Stream>
@@ -59,7 +64,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   Session(Stream stream, Peer peer, const SessionSettings& settings, ConnectionBook& book)
       : stream_(std::move(stream)), peer_(std::move(peer)), settings_(settings), book_(book) {}
 
-  ~Session() override { book_.leave(); }
+  ~Session() override { book_.leave(peer_.limit_key); }
 
   void start() {
     book_.enter(this->shared_from_this());
@@ -68,7 +73,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code error) { self->on_handshake(error); });
     } else {
-      asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->wait_for_request(); });
+      asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
     }
   }
 
@@ -91,6 +96,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     X509* certificate = SSL_get1_peer_certificate(ssl);
     peer_.client_cert_verified = certificate != nullptr && SSL_get_verify_result(ssl) == X509_V_OK;
     X509_free(certificate);
+    begin();
+  }
+
+  // A refused connection gets its 503 without waiting for a request (an idle client would otherwise
+  // see only a close); others wait for their first request.
+  void begin() {
+    if (settings_.refusal) return send(*settings_.refusal, RequestSummary{}, false);
     wait_for_request();
   }
 
@@ -138,6 +150,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void on_header(beast::error_code error) {
     started_ = std::chrono::steady_clock::now();
     if (error) return on_read_error(error);
+    if (auto refusal = refuse_head(parser_->get().base(), settings_.kiosk_hosts)) {
+      return send(std::move(*refusal), describe_request(), false);
+    }
     const auto length = parser_->content_length();
     if (length && *length > settings_.limits.max_body_bytes) return refuse_body(std::to_string(*length) + " bytes");
     if (parser_->is_done()) return dispatch();
@@ -231,10 +246,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     namespace http = beast::http;
     if (settings_.kind == ListenerKind::Kiosk) add_kiosk_security_headers(response);
     if (settings_.kind == ListenerKind::Api && settings_.observer) settings_.observer(response);
-    const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-    log::info("request", {{"method", summary.method}, {"route", summary.path}, {"status", response.status},
-                          {"duration_ms", std::round(duration * 1000) / 1000}, {"peer", peer_.address},
-                          {"listener", settings_.listener_name}});
+    // Refusals are logged by the server, a line per burst rather than per connection.
+    if (!settings_.refusal) {
+      const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+      log::info("request", {{"method", summary.method}, {"route", summary.path}, {"status", response.status},
+                            {"duration_ms", std::round(duration * 1000) / 1000}, {"peer", peer_.address},
+                            {"listener", settings_.listener_name}});
+    }
 
     keep_alive_ = keep_alive && !stop_requested_;
     response_.emplace();

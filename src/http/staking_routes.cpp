@@ -11,6 +11,7 @@
 #include "http/api_routes.h"
 #include "http/bls_sign_request.h"
 #include "http/json_body.h"
+#include "http/key_quota.h"
 #include "http/register_secrets.h"
 #include "runtime/dispatch.h"
 #include "util/error.h"
@@ -66,17 +67,36 @@ Response answer(nlohmann::json response, const ModuleRecord& module, std::string
   return Response::json(response);
 }
 
+// Runs a register operation, counted against the client's key quota unless it only looks a key up
+// (mode "verify") or carries the admin token. A registration that fails is not counted.
+Response register_key(ApiContext& context, KeyQuota& quota, const Request& request, const ModuleRecord& module,
+                      const std::string& operation, nlohmann::json& body) {
+  const std::string* admin_token = context.config.admin_token ? &*context.config.admin_token : nullptr;
+  const auto mode = body.find("mode");
+  const bool only_looks_up = mode != body.end() && mode->is_string() && *mode == "verify";
+  const bool counted = !only_looks_up && !presents_admin_token(request, admin_token);
+  if (counted) quota.take(request.peer.limit_key);
+  try {
+    take_register_secrets(operation, body, *context.custody);
+    return answer(dispatcher(context).call(module, operation, body), module, operation, context);
+  } catch (...) {
+    if (counted) quota.give_back(request.peer.limit_key);
+    throw;
+  }
+}
+
 }  // namespace
 
 void add_staking_routes(Router& router, ApiContext& context) {
+  auto quota = std::make_shared<KeyQuota>(context.config.limits.max_keys_per_peer);
   for (const StakingRoute& route : kStakingRoutes) {
-    router.add("POST", route.path, Access::Staking, [&context, &route](const Request& request) -> Response {
+    router.add("POST", route.path, Access::Staking, [&context, &route, quota](const Request& request) -> Response {
       nlohmann::json body = json_object_body(request);
       runtime::Dispatcher& runtime = dispatcher(context);
       const std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
       const ModuleRecord& module = module_for(*registry, route);
       if (std::string_view(route.capability).ends_with("_register")) {
-        take_register_secrets(route.capability, body, *context.custody);
+        return register_key(context, *quota, request, module, route.capability, body);
       }
       if (std::string_view(route.capability) == "bls_sign") settle_bls_sign_dst(body);
       return answer(runtime.call(module, route.capability, body), module, route.capability, context);
@@ -85,7 +105,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
 
   // Any loaded module's declared operation: {"moduleId", "operation", "request": {...}}. Used for modules
   // that are not the default for a family (debug_v1) and by operators' tools.
-  router.add("POST", "/v1/modules/call", Access::Staking, [&context](const Request& request) -> Response {
+  router.add("POST", "/v1/modules/call", Access::Staking, [&context, quota](const Request& request) -> Response {
     nlohmann::json body = json_object_body(request);
     runtime::Dispatcher& runtime = dispatcher(context);
     const std::string id = body.value("moduleId", "");
@@ -101,7 +121,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
     if (!declares(*module, operation)) {
       throw not_found("module '" + id + "' does not declare the operation '" + operation + "'", "unknown_operation");
     }
-    if (operation.ends_with("_register")) take_register_secrets(operation, module_request, *context.custody);
+    if (operation.ends_with("_register")) return register_key(context, *quota, request, *module, operation, module_request);
     if (operation == "bls_sign") settle_bls_sign_dst(module_request);
     return answer(runtime.call(*module, operation, module_request), *module, operation, context);
   });

@@ -12,8 +12,8 @@ int base64_value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
   return -1;
 }
 
@@ -50,8 +50,9 @@ std::string base64_encode(ByteView bytes) {
 }
 
 std::optional<Bytes> base64_decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
+  // Padded to whole groups of four, at most two '=' and only at the end.
+  if (text.size() % 4 != 0) return std::nullopt;
+  for (int i = 0; i < 2 && !text.empty() && text.back() == '='; ++i) text.remove_suffix(1);
   Bytes out;
   out.reserve(text.size() * 3 / 4);
   std::uint32_t accumulator = 0;

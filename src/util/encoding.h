@@ -9,7 +9,8 @@
 namespace cryftee {
 
 std::string base64_encode(ByteView bytes);
-// Standard alphabet with padding; also accepts the URL-safe alphabet and missing padding.
+// Standard alphabet with padding (RFC 4648 section 4) only: unpadded and URL-safe text is refused, so
+// one value has one spelling.
 std::optional<Bytes> base64_decode(std::string_view text);
 
 std::string hex_encode(ByteView bytes);

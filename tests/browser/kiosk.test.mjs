@@ -20,9 +20,10 @@ function readManifest(moduleDir) {
 describe('kiosk views', () => {
   let daemon;
   let browser;
+  const token = `kiosk-${crypto.randomBytes(16).toString('hex')}`;
 
   before(async () => {
-    daemon = await startDaemon();
+    daemon = await startDaemon({ env: { CRYFTEE_ADMIN_TOKEN: token } });
     browser = await openBrowser();
   });
   after(async () => {
@@ -158,17 +159,40 @@ describe('kiosk views', () => {
     }
   });
 
-  test('reload from loopback needs no token, shows its outcome and refreshes the views', async () => {
+  test('reload asks for the admin token even from loopback, shows its outcome and refreshes the views', async () => {
     const { page } = browser;
     await page.goto(kioskUrl(daemon, 'overview'));
     const before = (await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch;
     await page.locator('[data-card="runtime"] [data-field="epoch"]').filter({ hasText: String(before) }).waitFor({ timeout: kTimeout });
     await page.click('#reload-button');
+    await page.locator('#token-dialog[open]').waitFor({ timeout: kTimeout });
+    assert.equal((await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch, before, 'no reload before the token');
+    await page.fill('#token-input', token);
+    await page.keyboard.press('Enter');
     await page.locator('#reload-status[data-state="ok"]').waitFor({ timeout: kTimeout });
     const after = (await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch;
     assert.ok(after > before, `epoch went from ${before} to ${after}`);
     await page.locator('[data-card="runtime"] [data-field="epoch"]').filter({ hasText: String(after) }).waitFor({ timeout: kTimeout });
     assert.equal(await page.locator('#token-dialog').evaluate((d) => d.open), false);
+  });
+
+  test('a script on the page that leaves out the kiosk header, or the token, changes nothing', async () => {
+    const { page } = browser;
+    await page.goto(kioskUrl(daemon, 'overview'));
+    const before = (await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch;
+    const answers = await page.evaluate(async (adminToken) => {
+      const post = async (headers) => {
+        const response = await fetch('/v1/admin/reload-modules', { method: 'POST', headers, body: '{}' });
+        return { status: response.status, error: (await response.json()).error };
+      };
+      return {
+        noHeader: await post({ authorization: `Bearer ${adminToken}` }),
+        noToken: await post({ 'x-cryftee-kiosk': '1' }),
+      };
+    }, token);
+    assert.deepEqual(answers.noHeader, { status: 403, error: 'kiosk_header_missing' });
+    assert.deepEqual(answers.noToken, { status: 401, error: 'unauthorized' });
+    assert.equal((await daemon.kiosk('GET', '/v1/runtime/self')).json.epoch, before);
   });
 
   test('a stopped daemon shows as unreachable and keeps the last data', async () => {
@@ -254,6 +278,36 @@ describe('kiosk reload with the admin token', () => {
     } finally {
       await browser.close();
       await daemon.stop();
+    }
+  });
+});
+
+describe('kiosk and DNS rebinding', () => {
+  test('a page reached under a foreign name gets 421 and cannot call the API; its own names work', async () => {
+    const daemon = await startDaemon();
+    // The browser resolves evil.example to the daemon, as a rebinding attacker's DNS would.
+    const browser = await openBrowser({ args: ['--host-resolver-rules=MAP evil.example 127.0.0.1, MAP kiosk.example 127.0.0.1'] });
+    try {
+      const foreign = await browser.page.goto(`http://evil.example:${daemon.port}/`);
+      assert.equal(foreign.status(), 421);
+      assert.equal((await foreign.json()).error, 'misdirected_request');
+      const api = await browser.page.evaluate(async () => (await fetch('/v1/staking/status')).status);
+      assert.equal(api, 421);
+      const own = await browser.page.goto(`http://localhost:${daemon.port}/`);
+      assert.equal(own.status(), 200);
+    } finally {
+      await browser.close();
+      await daemon.stop();
+    }
+    const named = await startDaemon({ args: ['--kiosk-hosts', 'kiosk.example'] });
+    const second = await openBrowser({ args: ['--host-resolver-rules=MAP kiosk.example 127.0.0.1'] });
+    try {
+      const response = await second.page.goto(`http://kiosk.example:${named.port}/#overview`);
+      assert.equal(response.status(), 200);
+      await second.page.locator('#connection-pill.pill-ok').waitFor({ timeout: kTimeout });
+    } finally {
+      await second.close();
+      await named.stop();
     }
   });
 });

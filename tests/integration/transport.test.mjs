@@ -246,18 +246,20 @@ describe('admin routes without loopback trust', () => {
   });
   after(() => daemon.stop());
 
+  const kioskHeader = { 'x-cryftee-kiosk': '1' };
+
   test('reload without a token is refused with 401, on the socket and on the kiosk', async () => {
     const overSocket = await daemon.request('POST', '/v1/admin/reload-modules', {});
     assert.equal(overSocket.status, 401);
     assert.equal(overSocket.json.error, 'unauthorized');
-    const overKiosk = await daemon.kiosk('POST', '/v1/admin/reload-modules', {});
+    const overKiosk = await daemon.kiosk('POST', '/v1/admin/reload-modules', {}, { headers: kioskHeader });
     assert.equal(overKiosk.status, 401);
   });
 
   test('a wrong token is refused with 403 and the right one is accepted', async () => {
-    const wrong = await daemon.kiosk('POST', '/v1/admin/reload-modules', {}, { headers: { authorization: 'Bearer not-the-admin-token-at-all' } });
+    const wrong = await daemon.kiosk('POST', '/v1/admin/reload-modules', {}, { headers: { ...kioskHeader, authorization: 'Bearer not-the-admin-token-at-all' } });
     assert.equal(wrong.status, 403);
-    const right = await daemon.kiosk('POST', '/v1/admin/reload-modules', {}, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const right = await daemon.kiosk('POST', '/v1/admin/reload-modules', {}, { headers: { ...kioskHeader, authorization: `Bearer ${ADMIN_TOKEN}` } });
     assert.notEqual(right.status, 401);
     assert.notEqual(right.status, 403);
     assert.doesNotMatch(daemon.output, new RegExp(ADMIN_TOKEN));
@@ -265,7 +267,7 @@ describe('admin routes without loopback trust', () => {
 
   test('a cross-origin browser request with the token is refused', async () => {
     const response = await daemon.kiosk('POST', '/v1/admin/reload-modules', {},
-      { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, origin: 'http://evil.example' } });
+      { headers: { ...kioskHeader, authorization: `Bearer ${ADMIN_TOKEN}`, origin: 'http://evil.example' } });
     assert.equal(response.status, 403);
   });
 });

@@ -222,12 +222,16 @@ TEST_F(ApiRoutes, ReloadNeedsTheTokenFromRemotePeers) {
     ++reloads;
     return registry.current();
   };
-  EXPECT_EQ(call("POST", "/v1/admin/reload-modules", "", ListenerKind::Kiosk, PeerTransport::Tcp, false).status, 401);
+  // Without the kiosk page's header nothing state-changing is served on the kiosk, loopback or not.
+  EXPECT_EQ(call("POST", "/v1/admin/reload-modules", "", ListenerKind::Kiosk, PeerTransport::Tcp, true).status, 403);
   Request with_token;
   with_token.method = "POST";
   with_token.target = with_token.path = "/v1/admin/reload-modules";
   with_token.listener = ListenerKind::Kiosk;
   with_token.peer.transport = PeerTransport::Tcp;
+  with_token.peer.loopback = true;
+  with_token.headers[kKioskRequestHeader] = "1";
+  EXPECT_EQ(router.handle(with_token).status, 401);
   with_token.headers["authorization"] = "Bearer wrong";
   EXPECT_EQ(router.handle(with_token).status, 403);
   with_token.headers["authorization"] = "Bearer " + admin_token;

@@ -70,3 +70,23 @@ TEST(ConnectionBook, AConnectionEnteringDuringTheDrainIsToldToo) {
 
 }  // namespace
 }  // namespace cryftee::http
+
+namespace cryftee::http {
+namespace {
+
+TEST(ConnectionBook, CountsEachPeerAgainstItsOwnLimit) {
+  ConnectionBook book(3, 2);
+  EXPECT_EQ(book.reserve("a"), Admission::Admitted);
+  EXPECT_EQ(book.reserve("a"), Admission::Admitted);
+  EXPECT_EQ(book.reserve("a"), Admission::PeerFull);
+  EXPECT_EQ(book.reserve("b"), Admission::Admitted);
+  EXPECT_EQ(book.reserve("c"), Admission::ListenerFull);
+  book.leave("a");
+  EXPECT_EQ(book.reserve("c"), Admission::Admitted);
+  EXPECT_EQ(book.reserve("a"), Admission::ListenerFull);
+  book.leave("b");
+  EXPECT_EQ(book.reserve("a"), Admission::Admitted);
+}
+
+}  // namespace
+}  // namespace cryftee::http

@@ -25,7 +25,13 @@ TEST(Base64, RejectsMalformedText) {
   EXPECT_FALSE(base64_decode("Zm9v!mFy"));
   EXPECT_FALSE(base64_decode("Z"));
   EXPECT_FALSE(base64_decode("Zm9vYh=="));  // non-zero trailing bits
-  EXPECT_TRUE(base64_decode("Zm9vYg"));      // missing padding is accepted
+  EXPECT_TRUE(base64_decode("Zm9vYg=="));
+  EXPECT_FALSE(base64_decode("Zm9vYg"));     // unpadded
+  EXPECT_FALSE(base64_decode("Zm9vYg="));    // padded short
+  EXPECT_FALSE(base64_decode("Zm9vY==="));   // three '='
+  EXPECT_FALSE(base64_decode("Zm9=vYmF"));   // '=' inside
+  EXPECT_TRUE(base64_decode("+/+/"));
+  EXPECT_FALSE(base64_decode("-_-_"));       // URL-safe alphabet
 }
 
 TEST(Hex, DecodesWithOrWithoutPrefix) {

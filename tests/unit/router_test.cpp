@@ -115,20 +115,99 @@ TEST(Router, AdminNeedsTokenFromANonLocalPeer) {
   EXPECT_EQ(router.handle(req).status, 200);
 }
 
-TEST(Router, LoopbackAdminNeedsSameOrigin) {
+TEST(Router, SocketAdminNeedsSameOrigin) {
   auto router = make_router(nullptr);
-  auto req = make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, true);
-  req.headers["host"] = "127.0.0.1:8323";
+  auto req = make("POST", "/v1/admin/reload-modules");
+  req.headers["host"] = "localhost";
   EXPECT_EQ(router.handle(req).status, 200);
-  req.headers["origin"] = "http://127.0.0.1:8323";
+  req.headers["origin"] = "http://localhost";
   EXPECT_EQ(router.handle(req).status, 200);
   req.headers["origin"] = "http://evil.example";
   EXPECT_EQ(router.handle(req).status, 403);
 }
 
-TEST(Router, LoopbackAdminCanBeSwitchedOff) {
-  auto router = make_router(nullptr, false);
+TEST(Router, SocketAdminCanBeSwitchedOff) {
+  const std::string token = "secret-token";
+  auto router = make_router(&token, false);
+  EXPECT_EQ(router.handle(make("POST", "/v1/admin/reload-modules")).status, 401);
+}
+
+TEST(Router, LoopbackIsNoIdentityOverTcp) {
+  const std::string token = "secret-token";
+  auto router = make_router(&token);
   EXPECT_EQ(router.handle(make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, true)).status, 401);
+  EXPECT_EQ(router.handle(make("POST", "/v1/staking/bls/sign", PeerTransport::Tls, true)).status, 401);
+  auto no_token_configured = make_router(nullptr);
+  const auto refused = no_token_configured.handle(make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, true));
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(nlohmann::json::parse(refused.body)["error"], "admin_token_not_configured");
+}
+
+TEST(Router, KioskAdminNeedsTheTokenAndTheKioskHeader) {
+  const std::string token = "secret-token";
+  auto router = make_router(&token);
+  auto req = make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, true);
+  req.listener = ListenerKind::Kiosk;
+  req.headers["authorization"] = "Bearer secret-token";
+  const auto missing = router.handle(req);
+  EXPECT_EQ(missing.status, 403);
+  EXPECT_EQ(nlohmann::json::parse(missing.body)["error"], "kiosk_header_missing");
+  req.headers[kKioskRequestHeader] = "1";
+  EXPECT_EQ(router.handle(req).status, 200);
+  req.headers.erase("authorization");
+  EXPECT_EQ(router.handle(req).status, 401);
+}
+
+TEST(Router, SameSiteIsNotSameOrigin) {
+  const std::string token = "secret-token";
+  auto router = make_router(&token);
+  auto req = make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, false);
+  req.headers["authorization"] = "Bearer secret-token";
+  for (const char* site : {"same-site", "cross-site"}) {
+    req.headers["sec-fetch-site"] = site;
+    EXPECT_EQ(router.handle(req).status, 403) << site;
+  }
+  req.headers["sec-fetch-site"] = "same-origin";
+  EXPECT_EQ(router.handle(req).status, 200);
+}
+
+TEST(Router, WrongTokensFromOnePeerAreRateLimited) {
+  const std::string token = "secret-token";
+  auto router = make_router(&token);
+  auto guess = make("POST", "/v1/admin/reload-modules", PeerTransport::Tcp, false);
+  guess.peer.limit_key = "192.0.2.7";
+  guess.headers["authorization"] = "Bearer wrong";
+  for (std::size_t i = 0; i < kMaxFailedTokens; ++i) EXPECT_EQ(router.handle(guess).status, 403) << i;
+  guess.headers["authorization"] = "Bearer secret-token";
+  const auto limited = router.handle(guess);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(nlohmann::json::parse(limited.body)["error"], "too_many_attempts");
+  ASSERT_EQ(limited.headers.size(), 1u);
+  EXPECT_EQ(limited.headers[0].first, "Retry-After");
+  EXPECT_GE(std::stoi(limited.headers[0].second), 1);
+  auto other = guess;
+  other.peer.limit_key = "192.0.2.8";
+  EXPECT_EQ(router.handle(other).status, 200);
+}
+
+TEST(TokenAttempts, TheWindowEnds) {
+  TokenAttempts attempts;
+  const auto start = TokenAttempts::Clock::now();
+  for (std::size_t i = 0; i < kMaxFailedTokens; ++i) attempts.record_failure("peer", start);
+  EXPECT_EQ(attempts.wait_for("peer", start), kFailedTokenWindow);
+  EXPECT_EQ(attempts.wait_for("peer", start + kFailedTokenWindow - std::chrono::milliseconds(1500)), std::chrono::seconds(2));
+  EXPECT_EQ(attempts.wait_for("peer", start + kFailedTokenWindow).count(), 0);
+  EXPECT_EQ(attempts.wait_for("someone else", start).count(), 0);
+  attempts.record_failure("peer", start + kFailedTokenWindow);
+  EXPECT_EQ(attempts.wait_for("peer", start + kFailedTokenWindow).count(), 0);
+}
+
+TEST(TokenAttempts, ManyPeersDoNotGrowTheTableWithoutBound) {
+  TokenAttempts attempts;
+  const auto start = TokenAttempts::Clock::now();
+  for (std::size_t i = 0; i < kMaxTrackedTokenPeers + 10; ++i) attempts.record_failure("peer-" + std::to_string(i), start);
+  for (std::size_t i = 0; i < kMaxFailedTokens; ++i) attempts.record_failure("latest", start);
+  EXPECT_GT(attempts.wait_for("latest", start).count(), 0);
 }
 
 TEST(Router, StakingOverTcpNeedsCertificateOrToken) {

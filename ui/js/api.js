@@ -19,6 +19,9 @@ export const routes = {
 };
 
 const kRequestTimeoutMs = 8000;
+// Sent with every state-changing request: the daemon refuses those without it (a page on another origin
+// cannot add it without a CORS preflight, which the daemon never grants).
+const kKioskHeader = { 'x-cryftee-kiosk': '1' };
 
 async function request(method, path, { headers = {}, body } = {}) {
   const controller = new AbortController();
@@ -27,7 +30,12 @@ async function request(method, path, { headers = {}, body } = {}) {
   try {
     response = await fetch(path, {
       method,
-      headers: { accept: 'application/json', ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        accept: 'application/json',
+        ...headers,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(method !== 'GET' && method !== 'HEAD' ? kKioskHeader : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',

@@ -1,6 +1,6 @@
-// The one admin action: reload the modules. From the daemon's own machine the daemon allows it without
-// a token; elsewhere it answers 401 and the page asks for the admin token, which it keeps only for this
-// request and never shows.
+// The one admin action: reload the modules. On the kiosk it always needs the admin token (the kiosk
+// trusts no peer for its address), so the page asks for it, keeps it only for this request and never
+// shows it.
 import { reloadModules } from './api.js';
 
 export function setupReload({ button, statusBox, dialog, onDone }) {
@@ -48,15 +48,9 @@ export function setupReload({ button, statusBox, dialog, onDone }) {
     input.focus();
   }
 
-  button.addEventListener('click', async () => {
-    const { ok, error } = await attempt(undefined);
-    if (ok) return;
-    if (error.status === 401) {
-      show('progress', 'Waiting for the admin token…');
-      askForToken();
-    } else {
-      show('error', `Reload failed: ${error.message}`);
-    }
+  button.addEventListener('click', () => {
+    show('progress', 'Waiting for the admin token…');
+    askForToken();
   });
 
   form.addEventListener('submit', async (event) => {

@@ -15,10 +15,11 @@ export const SCREENSHOT_DIR = path.join(BUILD_DIR, 'screenshots');
 export const DOCS_SCREENSHOT_DIR = path.join(SOURCE_DIR, 'docs', 'screenshots');
 
 // Opens a fresh browser with one page. `problems` collects console errors and uncaught page errors.
-export async function openBrowser({ viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
+// `args` are extra chromium switches (e.g. --host-resolver-rules to point a name at the daemon).
+export async function openBrowser({ viewport = { width: 1280, height: 900 }, colorScheme = 'light', args = [] } = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh --with-browser`);
   const context = await chromium.launchPersistentContext(tempDir('cryftee-chromium-'), {
-    executablePath: CHROMIUM, headless: true, args: kArgs, viewport, colorScheme,
+    executablePath: CHROMIUM, headless: true, args: [...kArgs, ...args], viewport, colorScheme,
   });
   const page = context.pages()[0] ?? await context.newPage();
   const problems = [];

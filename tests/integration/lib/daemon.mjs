@@ -46,8 +46,9 @@ export function freePort() {
 // socket in the temp dir and the kiosk on a free loopback port. `bundle: 'test'` adds the test modules.
 // `cryftgoConfig: true` names the transport, socket and address the way cryftgo does, in a JSON file
 // given by CRYFTEE_CONFIG_FILE, instead of with flags; an object there overrides those "api" keys.
+// `shellPrefix` (e.g. "ulimit -n 100") runs in sh before the daemon is exec'd.
 export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, transport = 'uds', waitReady = true,
-  bundle = 'production', cryftgoConfig = false } = {}) {
+  bundle = 'production', cryftgoConfig = false, shellPrefix } = {}) {
   const dir = tempDir();
   const modules = moduleDir ?? copyBundledModules(path.join(dir, 'modules'), bundle);
   const socketPath = path.join(dir, 'run', 'cryftee.sock');
@@ -69,7 +70,10 @@ export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, t
     ...transportArgs,
     ...args,
   ];
-  const child = spawn(BIN, fullArgs, {
+  const [command, commandArgs] = shellPrefix
+    ? ['sh', ['-c', `${shellPrefix}; exec "$@"`, 'sh', BIN, ...fullArgs]]
+    : [BIN, fullArgs];
+  const child = spawn(command, commandArgs, {
     env: { PATH: process.env.PATH, ...transportEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
