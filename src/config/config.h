@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -56,6 +57,13 @@ struct Web3SignerSettings {
   std::chrono::milliseconds health_interval = defaults::kWeb3SignerHealthInterval;
 };
 
+// What the signer module agrees to sign (see modules/bls_tls_signer_v1 and docs/abi.md "hostContext").
+enum class BlsPolicy { Avalanche, Open };
+struct SigningPolicy {
+  BlsPolicy bls = BlsPolicy::Avalanche;
+  std::optional<std::uint32_t> warp_network_id;  // set: the signature DST signs only this network's warp messages
+};
+
 struct Config {
   // Modules and trust
   std::filesystem::path module_dir = defaults::kModuleDir;
@@ -94,6 +102,7 @@ struct Config {
   // Custody
   Web3SignerSettings web3signer;
   std::optional<std::filesystem::path> key_data_dir;
+  SigningPolicy signing_policy;
 
   // Where the values came from, for the start-up log line (file paths and setting names, never values).
   std::vector<std::string> sources;

@@ -14,6 +14,7 @@ inline constexpr const char* kUdsPath = "/var/run/cryftee.sock";
 inline constexpr const char* kHttpAddr = "0.0.0.0:323";
 inline constexpr const char* kLogLevel = "info";
 inline constexpr const char* kLogFormat = "text";
+inline constexpr const char* kBlsPolicy = "avalanche";
 
 // Web3Signer client (custody/web3signer_client.h) and its health checker.
 inline constexpr std::chrono::milliseconds kWeb3SignerConnectTimeout{2'000};
@@ -31,6 +32,13 @@ inline constexpr std::size_t kMaxConnections = 1024;
 inline constexpr std::chrono::milliseconds kRequestTimeout{10'000};
 inline constexpr std::chrono::milliseconds kIdleTimeout{60'000};
 inline constexpr std::chrono::milliseconds kShutdownDrain{5'000};
+// After SIGINT/SIGTERM the process is gone within this, even if work is stuck (it then exits without
+// waiting for it, the Unix socket removed).
+inline constexpr std::chrono::milliseconds kShutdownDeadline{10'000};
+// Keystore imports derive their keys on this many threads of their own, with at most this many waiting;
+// one more is refused with 503 key_derivation_busy. One thread bounds the memory too (scrypt: up to 512 MiB).
+inline constexpr unsigned kKeyDerivationThreads = 1;
+inline constexpr std::size_t kKeyDerivationQueue = 4;
 inline constexpr unsigned kIoThreads = 0;      // 0: one per core
 inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
 
