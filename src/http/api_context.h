@@ -13,6 +13,7 @@ class Attestor;           // attest/attestor.h
 class ConnectionTracker;  // http/connection_tracker.h
 class KeyCustody;         // custody/key_custody.h
 class Web3SignerCustody;  // custody/web3signer_custody.h
+class WorkQueue;          // util/work_queue.h
 namespace runtime {
 class Dispatcher;  // runtime/dispatch.h
 }
@@ -36,6 +37,8 @@ struct ApiContext {
   KeyCustody* custody = nullptr;
   // Keys held by Web3Signer; null when Web3Signer is not enabled (its admin routes then answer 422).
   Web3SignerCustody* web3signer = nullptr;
+  // Where keystore imports derive their keys, off the I/O threads; null: on the calling thread.
+  WorkQueue* key_derivation = nullptr;
 };
 
 }  // namespace cryftee::http

@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 
 #include <exception>
+#include <future>
+#include <memory>
 
 #include "http/error_response.h"
 
@@ -44,6 +46,10 @@ void Router::add_prefix(std::string prefix, Access access, Handler handler) {
   routes_.push_back(Route{"GET", std::move(prefix), true, access, std::move(handler)});
 }
 
+void Router::add_deferred(std::string method, std::string path, Access access, DeferredHandler handler) {
+  routes_.push_back(Route{std::move(method), std::move(path), false, access, {}, std::move(handler)});
+}
+
 void Router::check_access(const Route& route, const Request& request) const {
   if (route.access == Access::ReadOnly) return;
   if (route.access == Access::Staking && request.listener == ListenerKind::Kiosk) {
@@ -66,29 +72,13 @@ void Router::check_access(const Route& route, const Request& request) const {
   throw Error(401, "unauthorized", "admin routes need 'Authorization: Bearer <admin token>' from a non-local peer");
 }
 
-Response Router::handle(const Request& request) const {
-  bool path_known = false;
-  const Route* match = nullptr;
-  for (const Route& route : routes_) {
-    const bool path_matches = route.prefix ? request.path.starts_with(route.path) : request.path == route.path;
-    if (!path_matches) continue;
-    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
-      // Exact routes win over prefix routes, and a longer prefix over a shorter one, whatever the order
-      // they were added in (the kiosk's "/" static files must not shadow "/modules/").
-      const bool more_specific = match && match->prefix &&
-                                 (!route.prefix || route.path.size() > match->path.size());
-      if (!match || more_specific) match = &route;
-    } else {
-      path_known = true;
-    }
-  }
-  if (!match) {
-    if (path_known) return error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
-    return error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
-  }
+namespace {
+
+// Runs `make` and turns whatever it throws into the JSON error shape.
+template <typename Make>
+Response rendered(Make&& make) {
   try {
-    check_access(*match, request);
-    return match->handler(request);
+    return make();
   } catch (const Error& error) {
     return error_response(error);
   } catch (const nlohmann::json::exception& error) {
@@ -96,6 +86,57 @@ Response Router::handle(const Request& request) const {
   } catch (const std::exception& error) {
     return error_response(500, "internal_error", error.what());
   }
+}
+
+}  // namespace
+
+const Router::Route* Router::match(const Request& request, Response& refusal) const {
+  bool path_known = false;
+  const Route* best = nullptr;
+  for (const Route& route : routes_) {
+    const bool path_matches = route.prefix ? request.path.starts_with(route.path) : request.path == route.path;
+    if (!path_matches) continue;
+    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
+      // Exact routes win over prefix routes, and a longer prefix over a shorter one, whatever the order
+      // they were added in (the kiosk's "/" static files must not shadow "/modules/").
+      const bool more_specific = best && best->prefix &&
+                                 (!route.prefix || route.path.size() > best->path.size());
+      if (!best || more_specific) best = &route;
+    } else {
+      path_known = true;
+    }
+  }
+  if (!best) {
+    refusal = path_known ? error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path)
+                         : error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
+  }
+  return best;
+}
+
+void Router::handle(const Request& request, Reply reply) const {
+  Response refusal;
+  const Route* route = match(request, refusal);
+  if (!route) return reply(std::move(refusal));
+  if (!route->deferred) {
+    return reply(rendered([&] {
+      check_access(*route, request);
+      return route->handler(request);
+    }));
+  }
+  // The handler either hands `finish` to its work or throws before it does; exactly one answer goes out.
+  auto shared_reply = std::make_shared<Reply>(std::move(reply));
+  Response early = rendered([&] {
+    check_access(*route, request);
+    route->deferred(request, [shared_reply](Answer answer) { (*shared_reply)(rendered(answer)); });
+    return Response{};
+  });
+  if (early.status >= 400) (*shared_reply)(std::move(early));
+}
+
+Response Router::handle(const Request& request) const {
+  std::promise<Response> answered;
+  handle(request, [&answered](Response response) { answered.set_value(std::move(response)); });
+  return answered.get_future().get();
 }
 
 }  // namespace cryftee::http

@@ -3,12 +3,15 @@
 // moduleVersion added. Secret-bearing fields of register requests are taken out first
 // (register_secrets.h): the module sees only the keyHandle of what was imported.
 #include <algorithm>
+#include <functional>
 
 #include "http/api_routes.h"
 #include "http/json_body.h"
 #include "http/register_secrets.h"
 #include "runtime/dispatch.h"
 #include "util/error.h"
+#include "util/process_protection.h"
+#include "util/work_queue.h"
 
 namespace cryftee::http {
 namespace {
@@ -55,27 +58,52 @@ Response answer(nlohmann::json response, const ModuleRecord& module) {
   return Response::json(response);
 }
 
+// Runs `operation` of `module`, first taking the secrets of a register request into custody. When that
+// means deriving a key from a keystore password, the whole call moves to the key-derivation queue so the
+// I/O thread is free at once; a full queue is a 503.
+void call_module(ApiContext& context, const std::shared_ptr<const Registry>& registry, const ModuleRecord& module,
+                 std::string operation, nlohmann::json body, const std::function<void(Answer)>& finish) {
+  runtime::Dispatcher& runtime = dispatcher(context);
+  const bool derives = operation.ends_with("_register") && context.key_derivation != nullptr &&
+                       needs_key_derivation(operation, body);
+  auto run = [&context, &runtime, registry, &module, operation, body = std::move(body)]() mutable -> Response {
+    if (operation.ends_with("_register")) {
+      take_register_secrets(operation, body, *context.custody);
+      scrub_thread_traces();  // the frames that decoded and derived the secret are done
+    }
+    return answer(runtime.call(module, operation, body), module);
+  };
+  if (!derives) return finish(std::move(run));
+  const bool queued = context.key_derivation->try_submit(
+      [finish, run = std::move(run)]() mutable { finish(std::move(run)); });
+  if (!queued) {
+    throw unavailable("too many keystore imports are waiting for key derivation; try again shortly",
+                      "key_derivation_busy");
+  }
+}
+
 }  // namespace
 
 void add_staking_routes(Router& router, ApiContext& context) {
   for (const StakingRoute& route : kStakingRoutes) {
-    router.add("POST", route.path, Access::Staking, [&context, &route](const Request& request) -> Response {
-      nlohmann::json body = json_object_body(request);
-      runtime::Dispatcher& runtime = dispatcher(context);
-      const std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
-      const ModuleRecord& module = module_for(*registry, route);
-      if (std::string_view(route.capability).ends_with("_register")) {
-        take_register_secrets(route.capability, body, *context.custody);
-      }
-      return answer(runtime.call(module, route.capability, body), module);
-    });
+    router.add_deferred("POST", route.path, Access::Staking,
+                        [&context, &route](const Request& request, std::function<void(Answer)> finish) {
+                          nlohmann::json body = json_object_body(request);
+                          dispatcher(context);
+                          std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
+                          const ModuleRecord& module = module_for(*registry, route);
+                          call_module(context, registry, module, route.capability, std::move(body), finish);
+                          // Parsing the body left the request's secret fields in frames below this one.
+                          if (std::string_view(route.capability).ends_with("_register")) scrub_thread_traces();
+                        });
   }
 
   // Any loaded module's declared operation: {"moduleId", "operation", "request": {...}}. Used for modules
   // that are not the default for a family (debug_v1) and by operators' tools.
-  router.add("POST", "/v1/modules/call", Access::Staking, [&context](const Request& request) -> Response {
+  router.add_deferred("POST", "/v1/modules/call", Access::Staking,
+                      [&context](const Request& request, std::function<void(Answer)> finish) {
     nlohmann::json body = json_object_body(request);
-    runtime::Dispatcher& runtime = dispatcher(context);
+    dispatcher(context);
     const std::string id = body.value("moduleId", "");
     const std::string operation = body.value("operation", "");
     if (id.empty() || operation.empty()) {
@@ -89,8 +117,8 @@ void add_staking_routes(Router& router, ApiContext& context) {
     if (!declares(*module, operation)) {
       throw not_found("module '" + id + "' does not declare the operation '" + operation + "'", "unknown_operation");
     }
-    if (operation.ends_with("_register")) take_register_secrets(operation, module_request, *context.custody);
-    return answer(runtime.call(*module, operation, module_request), *module);
+    call_module(context, registry, *module, operation, std::move(module_request), finish);
+    if (operation.ends_with("_register")) scrub_thread_traces();
   });
 }
 
