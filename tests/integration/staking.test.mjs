@@ -65,7 +65,8 @@ test('each debug_v1 failure answers a JSON error and the signer keeps signing', 
     assert.equal(ok.status, 200, ok.text);
   }
   const echo = await post('/v1/modules/call', { moduleId: 'debug_v1', operation: 'debug_echo', request: { x: 1 } });
-  assert.deepEqual(echo.json.echo, { x: 1 });
+  // The host adds its hostContext (docs/abi.md) to every module request; the client's fields pass unchanged.
+  assert.deepEqual(echo.json.echo, { x: 1, hostContext: { blsPolicy: 'open' } });
 });
 
 test('TLS signatures verify with the openssl CLI against the returned certificate', async () => {
