@@ -1,5 +1,5 @@
-// Issue #12, point 5: a core of the running daemon holds no imported secret and no password, and the
-// secret environment variables are gone from /proc/PID/environ.
+// Issue #12, point 5: a core of the running daemon holds no imported secret (BLS or TLS) and no password,
+// and the secret environment variables are gone from /proc/PID/environ.
 //
 // The daemon is not dumpable (PR_SET_DUMPABLE 0), so only a process with CAP_SYS_PTRACE may attach:
 // gcore (Debian's gdb) runs as root here. gdb leaves out of the core the pages marked MADV_DONTDUMP,
@@ -66,6 +66,12 @@ test('a core of the running daemon holds neither the imported secrets nor the pa
   const ephemeral = await daemon.request('POST', '/v1/staking/bls/register',
     { mode: 'ephemeral', ephemeralKeyB64: raw.toString('base64') });
   assert.equal(ephemeral.status, 200, ephemeral.text);
+  // A TLS staking key imported as PEM: neither a line of the PEM nor the private scalar may stay.
+  const tls = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const tlsPem = tls.privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const tlsScalar = Buffer.from(tls.privateKey.export({ format: 'jwk' }).d, 'base64url');
+  const tlsImported = await daemon.request('POST', '/v1/staking/tls/register', { privateKeyPEM: tlsPem });
+  assert.equal(tlsImported.status, 200, tlsImported.text);
   // The keys are usable, so they are in the process.
   const signed = await daemon.request('POST', '/v1/staking/bls/sign',
     { keyHandle: ephemeral.json.keyHandle, message: Buffer.from('x').toString('base64') });
@@ -89,6 +95,10 @@ test('a core of the running daemon holds neither the imported secrets nor the pa
   assertAbsent(core, 'the imported secret', imported);
   assertAbsent(core, 'the raw ephemeral secret', raw);
   assertAbsent(core, 'the startup key material', keyMaterial);
+  assertAbsent(core, 'the TLS private scalar', tlsScalar);
+  for (const line of tlsPem.split('\n').filter((l) => l.length === 64)) {
+    assert.equal(core.indexOf(line), -1, `a line of the TLS private key PEM is in the core: ${line.slice(0, 8)}…`);
+  }
   assertAbsent(core, 'the long password', Buffer.from(longPassword));
   assertAbsent(core, 'the short password', Buffer.from(shortPassword));
   // The daemon is still serving after the dump.
