@@ -34,6 +34,7 @@ function encodings(bytes) {
     raw: buffer, reversed,
     hex: Buffer.from(buffer.toString('hex')), HEX: Buffer.from(buffer.toString('hex').toUpperCase()),
     base64: Buffer.from(buffer.toString('base64')),
+    utf16: Buffer.from(buffer.toString('latin1'), 'utf16le'),  // a password while ICU normalises it
   };
 }
 
