@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <exception>
 #include <future>
 #include <memory>
@@ -39,11 +40,11 @@ bool same_origin(const Request& request) {
 }  // namespace
 
 void Router::add(std::string method, std::string path, Access access, Handler handler) {
-  routes_.push_back(Route{std::move(method), std::move(path), false, access, std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(path), false, access, std::move(handler), {}});
 }
 
 void Router::add_prefix(std::string prefix, Access access, Handler handler) {
-  routes_.push_back(Route{"GET", std::move(prefix), true, access, std::move(handler)});
+  routes_.push_back(Route{"GET", std::move(prefix), true, access, std::move(handler), {}});
 }
 
 void Router::add_deferred(std::string method, std::string path, Access access, DeferredHandler handler) {
@@ -72,6 +73,27 @@ void Router::check_access(const Route& route, const Request& request) const {
   throw Error(401, "unauthorized", "admin routes need 'Authorization: Bearer <admin token>' from a non-local peer");
 }
 
+const char* access_name(Access access) {
+  switch (access) {
+    case Access::ReadOnly: return "read-only";
+    case Access::Staking: return "staking";
+    case Access::Admin: return "admin";
+  }
+  return "unknown";
+}
+
+bool Router::path_matches(const Route& route, const std::string& path) {
+  if (!route.prefix) return path == route.path;
+  const bool inside_api = path.starts_with(kApiPathPrefix) && !route.path.starts_with(kApiPathPrefix);
+  return !inside_api && path.starts_with(route.path);
+}
+
+std::vector<RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> table;
+  for (const Route& route : routes_) table.push_back(RouteInfo{route.method, route.path, route.prefix, route.access});
+  return table;
+}
+
 namespace {
 
 // Runs `make` and turns whatever it throws into the JSON error shape.
@@ -91,11 +113,10 @@ Response rendered(Make&& make) {
 }  // namespace
 
 const Router::Route* Router::match(const Request& request, Response& refusal) const {
-  bool path_known = false;
+  std::vector<std::string> allowed;  // methods the path takes, for a 405's Allow header
   const Route* best = nullptr;
   for (const Route& route : routes_) {
-    const bool path_matches = route.prefix ? request.path.starts_with(route.path) : request.path == route.path;
-    if (!path_matches) continue;
+    if (!path_matches(route, request.path)) continue;
     if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
       // Exact routes win over prefix routes, and a longer prefix over a shorter one, whatever the order
       // they were added in (the kiosk's "/" static files must not shadow "/modules/").
@@ -103,14 +124,22 @@ const Router::Route* Router::match(const Request& request, Response& refusal) co
                                  (!route.prefix || route.path.size() > best->path.size());
       if (!best || more_specific) best = &route;
     } else {
-      path_known = true;
+      allowed.push_back(route.method);
+      if (route.method == "GET") allowed.push_back("HEAD");
     }
   }
-  if (!best) {
-    refusal = path_known ? error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path)
-                         : error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
+  if (best) return best;
+  if (allowed.empty()) {
+    refusal = error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
+    return nullptr;
   }
-  return best;
+  std::sort(allowed.begin(), allowed.end());
+  allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+  std::string allow;
+  for (const std::string& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+  refusal = error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path + "; use " + allow);
+  refusal.headers.emplace_back("Allow", allow);
+  return nullptr;
 }
 
 void Router::handle(const Request& request, Reply reply) const {

@@ -3,6 +3,7 @@
 // exception a handler throws becomes the JSON error shape here, so no error escapes unformatted.
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/message.h"
@@ -29,6 +30,20 @@ using DeferredHandler = std::function<void(const Request&, std::function<void(An
 // Receives the answer of Router::handle, on the thread that finished the work.
 using Reply = std::function<void(Response)>;
 
+// Everything below this prefix is the versioned API: only exact routes answer there, so an unknown API
+// path is 404 route_not_found, never a kiosk file (a prefix route such as the kiosk's "/" stops above it).
+inline constexpr std::string_view kApiPathPrefix = "/v1/";
+
+// One entry of the routing table, as `cryftee routes` prints it and the contract test reads it.
+struct RouteInfo {
+  std::string method;
+  std::string path;
+  bool prefix = false;  // path is a prefix: the route answers every GET below it
+  Access access;
+};
+
+const char* access_name(Access access);
+
 class Router {
  public:
   explicit Router(AccessPolicy policy) : policy_(policy) {}
@@ -38,11 +53,15 @@ class Router {
   void add_prefix(std::string prefix, Access access, Handler handler);
   void add_deferred(std::string method, std::string path, Access access, DeferredHandler handler);
 
-  // Never throws: unknown routes, refused access and handler errors all come back as JSON errors.
+  // Never throws: unknown routes, refused access and handler errors all come back as JSON errors. A path
+  // that is served, but not with this method, is 405 with an Allow header listing the methods it takes.
   // `reply` is called exactly once: at once for ordinary routes, when the work is done for deferred ones.
   void handle(const Request& request, Reply reply) const;
   // The same, waiting for a deferred answer (tests and tools that have no event loop).
   Response handle(const Request& request) const;
+
+  // The table, in the order the routes were added.
+  std::vector<RouteInfo> routes() const;
 
  private:
   struct Route {
@@ -55,6 +74,7 @@ class Router {
   };
   const Route* match(const Request& request, Response& refusal) const;
   void check_access(const Route& route, const Request& request) const;
+  static bool path_matches(const Route& route, const std::string& path);
 
   AccessPolicy policy_;
   std::vector<Route> routes_;
