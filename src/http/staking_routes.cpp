@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "http/api_routes.h"
+#include "http/bls_sign_request.h"
 #include "http/json_body.h"
 #include "http/register_secrets.h"
 #include "runtime/dispatch.h"
@@ -64,6 +65,7 @@ Response answer(nlohmann::json response, const ModuleRecord& module) {
 void call_module(ApiContext& context, const std::shared_ptr<const Registry>& registry, const ModuleRecord& module,
                  std::string operation, nlohmann::json body, const std::function<void(Answer)>& finish) {
   runtime::Dispatcher& runtime = dispatcher(context);
+  if (operation == "bls_sign") settle_bls_sign_dst(body);
   const bool derives = operation.ends_with("_register") && context.key_derivation != nullptr &&
                        needs_key_derivation(operation, body);
   auto run = [&context, &runtime, registry, &module, operation, body = std::move(body)]() mutable -> Response {

@@ -117,7 +117,7 @@ test('SIGHUP reloads the modules, logged, and the daemon keeps serving', { timeo
 // debug_v1 with a 30 s call deadline (re-signed with the build's development publisher key), so a
 // debug_loop call holds its thread far longer than the daemon's stop deadline.
 function modulesWithSlowLoop() {
-  const dir = copyBundledModules(path.join(tempDir(), 'modules'));
+  const dir = copyBundledModules(path.join(tempDir(), 'modules'), 'test');
   const manifestPath = path.join(dir, 'manifest.json');
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
   manifest.modules.find((m) => m.id === 'debug_v1').limits.deadlineMs = 30_000;
