@@ -29,6 +29,8 @@ apt_packages=(
   openssl curl nodejs
   # TPM 2.0: tpm2-tss for the TPM sealer (with its swtpm TCTI), a software TPM and tools for the tests
   libtss2-dev libtss2-tcti-swtpm0 libtss2-tcti-pcap0 swtpm swtpm-tools tpm2-tools
+  # gcore, for the test that searches a core of the running daemon for secrets
+  gdb
 )
 [ "$with_browser" -eq 1 ] && apt_packages+=(chromium fonts-dejavu-core)
 

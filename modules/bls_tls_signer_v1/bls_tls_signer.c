@@ -38,6 +38,86 @@ static int handle_from_request(cryftee_str request, handle* h) {
   return 1;
 }
 
+/* ---- Signing policy ----
+ * What this signer agrees to sign is module logic, so a signed module (not the host) decides it. The host
+ * passes the operator's choice (--bls-policy, --bls-warp-network-id) in every request as
+ *   "hostContext": {"blsPolicy": "avalanche" | "open", "warpNetworkID": N (only when configured)}
+ * and replaces any "hostContext" a client sent. Without one, the policy is "avalanche" (fail closed).
+ *   avalanche  the proof-of-possession DST signs only what AvalancheGo signs with it: the key's own 48-byte
+ *              public key (its proof of possession) and a 26-byte signed-IP payload (16-byte IP, 2-byte
+ *              port, 8-byte timestamp). So no client can get a proof of possession for a rogue key.
+ *              With warpNetworkID set, the signature DST signs only well-formed warp unsigned messages of
+ *              that network: codec version 0 (2 bytes), network ID (4), source chain ID (32), payload
+ *              length (4) and exactly that many payload bytes, all big-endian.
+ *   open       both DSTs sign any message (other chains; known-answer tests).
+ * Each refusal is a 403 "policy_refused" whose message names the rule. */
+#define SIGNED_IP_PAYLOAD_SIZE 26
+#define WARP_HEADER_SIZE 42 /* codec version, network ID, source chain ID, payload length */
+
+typedef struct {
+  int open;
+  int has_warp_network;
+  uint32_t warp_network_id;
+} signing_policy;
+
+static int parse_u32(cryftee_str text, uint32_t* out) {
+  uint64_t value = 0;
+  if (text.len == 0 || text.len > 10) return 0;
+  for (uint32_t i = 0; i < text.len; ++i) {
+    if (text.ptr[i] < '0' || text.ptr[i] > '9') return 0;
+    value = value * 10 + (uint64_t)(text.ptr[i] - '0');
+  }
+  if (value > 0xFFFFFFFFull) return 0;
+  *out = (uint32_t)value;
+  return 1;
+}
+
+static signing_policy read_policy(cryftee_str request) {
+  signing_policy policy = {0, 0, 0};
+  cryftee_str context, value;
+  if (cryftee_json_get(request, "hostContext", &context) != CRYFTEE_JSON_OTHER) return policy;
+  if (cryftee_json_get(context, "blsPolicy", &value) == CRYFTEE_JSON_STRING && cryftee_str_eq(value, "open")) {
+    policy.open = 1;
+  }
+  if (cryftee_json_get(context, "warpNetworkID", &value) == CRYFTEE_JSON_OTHER &&
+      parse_u32(value, &policy.warp_network_id)) {
+    policy.has_warp_network = 1;
+  }
+  return policy;
+}
+
+static uint32_t read_be32(const uint8_t* bytes) {
+  return ((uint32_t)bytes[0] << 24) | ((uint32_t)bytes[1] << 16) | ((uint32_t)bytes[2] << 8) | (uint32_t)bytes[3];
+}
+
+static cryftee_response policy_refused(const char* message) { return cryftee_error(403, "policy_refused", message); }
+
+/* 0 when the policy allows signing `message` with `dst` and the key `h`, else the refusal. */
+static cryftee_response check_policy(signing_policy policy, const handle* h, const uint8_t* message, uint32_t len,
+                                     int32_t dst) {
+  if (policy.open) return 0;
+  if (dst == CRYFTEE_DST_POP) {
+    if (len == SIGNED_IP_PAYLOAD_SIZE) return 0;
+    if (len == CRYFTEE_BLS_PUBLIC_KEY_SIZE) {
+      uint8_t own[CRYFTEE_BLS_PUBLIC_KEY_SIZE];
+      cryftee_bls_public_key(h->text, h->len, own);
+      if (memcmp(own, message, sizeof own) == 0) return 0;
+    }
+    return policy_refused(
+        "rule avalanche.pop: the proof-of-possession DST signs only the key's own 48-byte public key or a "
+        "26-byte signed-IP payload (--bls-policy avalanche)");
+  }
+  if (policy.has_warp_network) {
+    if (len < WARP_HEADER_SIZE || message[0] != 0 || message[1] != 0 ||
+        read_be32(message + 2) != policy.warp_network_id || read_be32(message + 38) != len - WARP_HEADER_SIZE) {
+      return policy_refused(
+          "rule avalanche.warp: the signature DST signs only well-formed warp unsigned messages of the configured "
+          "network (--bls-warp-network-id)");
+    }
+  }
+  return 0;
+}
+
 /* ---- BLS ---- */
 
 /* Where a registered key lives, as the answer's "custody" says. */
@@ -164,6 +244,8 @@ static cryftee_response bls_sign(cryftee_str request) {
       return invalid("'dst' must be \"sig\" or \"pop\"");
     }
   }
+  cryftee_response refused = check_policy(read_policy(request), &h, message, (uint32_t)message_len, dst);
+  if (refused) return refused;
   uint8_t signature[CRYFTEE_BLS_SIGNATURE_SIZE];
   cryftee_bls_sign(h.text, h.len, message, (uint32_t)message_len, dst, signature);
   cryftee_json_writer w = cryftee_json_begin();

@@ -1,15 +1,22 @@
 // `cryftee [flags]`: resolves the configuration, verifies the modules, wires the API and the kiosk to the
-// router, and serves until SIGINT/SIGTERM. Start-up problems end the process with one clear line on
-// stderr: exit 2 for a bad setting, 1 for anything else that prevents serving.
+// router, and serves until SIGINT/SIGTERM (SIGHUP reloads the modules). Start-up problems end the process
+// with one clear line on stderr: exit 2 for a bad setting, 1 for anything else that prevents serving.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "attest/attestor.h"
 #include "cli/commands.h"
+#include "cli/daemon_signals.h"
 #include "config/loader.h"
+#include "config/settings.h"
 #include "http/api_context.h"
 #include "http/connection_tracker.h"
 #include "http/daemon_routes.h"
@@ -29,8 +36,11 @@
 #include "key_store/sealer_choice.h"
 #include "runtime/reloader.h"
 #include "runtime/startup_keys.h"
+#include "util/bytes.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/process_protection.h"
+#include "util/work_queue.h"
 #include "version.h"
 
 namespace cryftee::cli {
@@ -84,7 +94,52 @@ Web3SignerParts start_web3signer(const Config& config, DurableCustody& local) {
   return parts;
 }
 
-int serve(const Config& config) {
+// The environment variables that carry secrets (the settings table marks them), wiped once read.
+std::vector<std::string> secret_variables() {
+  std::vector<std::string> names;
+  for (const config::Setting& setting : config::settings()) {
+    if (setting.secret && !setting.env.empty()) names.emplace_back(setting.env);
+  }
+  return names;
+}
+
+// The Unix socket this process bound, so a forced exit removes it only while it is still ours.
+struct OwnSocket {
+  std::string path;  // empty: no Unix socket
+  dev_t device = 0;
+  ino_t inode = 0;
+};
+
+OwnSocket own_socket_of(const Config& config) {
+  OwnSocket socket;
+  struct stat info {};
+  if (config.transport != Transport::Uds || ::lstat(config.uds_path.c_str(), &info) != 0) return socket;
+  return OwnSocket{config.uds_path.string(), info.st_dev, info.st_ino};
+}
+
+// Work that does not end (a module call past its deadline, a stuck thread) must not keep a stopping
+// daemon alive: after the deadline it exits without waiting for it.
+[[noreturn]] void force_exit(const OwnSocket& socket) {
+  log::warn("shutdown_forced", {{"message", "work still running after the stop deadline was abandoned"},
+                                {"deadline_ms", defaults::kShutdownDeadline.count()}});
+  struct stat info {};
+  if (!socket.path.empty() && ::lstat(socket.path.c_str(), &info) == 0 && info.st_dev == socket.device &&
+      info.st_ino == socket.inode) {
+    ::unlink(socket.path.c_str());
+  }
+  std::_Exit(0);
+}
+
+void reload_on_signal(const std::function<std::shared_ptr<const Registry>()>& reload) {
+  try {
+    const auto registry = reload();
+    log::info("reload_on_signal", {{"epoch", registry->epoch}});
+  } catch (const std::exception& error) {
+    log::error("reload_on_signal_failed", {{"message", error.what()}});
+  }
+}
+
+int serve(Config& config) {
   // Keys live in memory custody (and in Web3Signer when it is enabled); modules run on the dispatcher's V8
   // workers, which also vet each module for the registry (compile, ABI exports, granted imports).
   // With a durable sealer, the key store's records are unsealed into memory custody before anything
@@ -96,9 +151,15 @@ int serve(const Config& config) {
   DurableCustody custody(memory, *sealer, store ? &*store : nullptr);
   custody.open();
   runtime::load_startup_keys(config, custody);
+  // Imported: the only copy left is custody's, in locked memory.
+  if (config.web3signer.key_material) {
+    secure_zero(*config.web3signer.key_material);
+    config.web3signer.key_material.reset();
+    scrub_thread_traces();
+  }
   const Web3SignerParts web3signer = start_web3signer(config, custody);
   runtime::Dispatcher dispatcher(engine::make_v8_engine(), config.engine_workers, &custody, &config.web3signer,
-                                 web3signer.custody.get());
+                                 web3signer.custody.get(), config.signing_policy);
   log::info("engine_ready", {{"engine", dispatcher.engine_name()}, {"workers", dispatcher.worker_count()}});
 
   RegistryHolder registry;
@@ -116,7 +177,9 @@ int serve(const Config& config) {
         log_registry("registry_swapped", next);
       });
   auto reload = [&reloader] { return reloader.reload(); };
+  WorkQueue key_derivation(defaults::kKeyDerivationThreads, defaults::kKeyDerivationQueue);
   http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
+  context.key_derivation = &key_derivation;
   context.dispatcher = &dispatcher;
   context.custody = &custody;
   context.web3signer = web3signer.custody.get();
@@ -136,25 +199,36 @@ int serve(const Config& config) {
   http::Server server(config, router, [&connection](const http::Response& response) {
     connection.record(response.status, error_code_of(response));
   });
+  const OwnSocket own_socket = own_socket_of(config);
+  DaemonSignals signals(SignalActions{[&server] { server.stop(); }, [&reload] { reload_on_signal(reload); },
+                                      [&own_socket] { force_exit(own_socket); }},
+                        defaults::kShutdownDeadline);
   server.run();
+  // Jobs still queued are dropped and a running derivation (bounded by the EIP-2335 limits) is waited for,
+  // before the server its answers would go to is destroyed.
+  key_derivation.shut_down();
   return 0;
 }
 
 }  // namespace
 
 int run_daemon(int argc, char** argv) {
+  // Before any thread exists, so that only the signal watcher ever takes these signals.
+  DaemonSignals::block_in_this_thread();
+  // Before any secret is read: no core files, no same-user ptrace, locked pages for keys.
+  const ProtectionReport protection = protect_process();
   std::optional<Config> loaded;
   try {
     ConfigOutcome outcome = load_config(argc, argv, process_environment(), std::cout);
+    wipe_environment_variables(secret_variables());
     if (!outcome.config) return outcome.exit_code;
     loaded = std::move(outcome.config);
   } catch (const ConfigError& error) {
+    wipe_environment_variables(secret_variables());
     std::cerr << "cryftee: " << error.what() << '\n';
     return kExitBadConfiguration;
   }
-  const Config& config = *loaded;
-  // The seal passphrase has been read into the configuration; no child or /proc reader may find it again.
-  scrub_environment_variable("CRYFTEE_SEAL_PASSPHRASE");
+  Config& config = *loaded;
 
   log::Level level = log::Level::Info;
   log::parse_level(config.log_level, level);
@@ -162,6 +236,12 @@ int run_daemon(int argc, char** argv) {
   log::info("starting", {{"version", kCryfteeVersion}, {"transport", transport_name(config.transport)},
                          {"sources", config.sources}});
   for (const std::string& warning : config.warnings) log::warn("configuration", {{"warning", warning}});
+  log::info("memory_protection", {{"not_dumpable", protection.not_dumpable}, {"no_core_files", protection.no_core_files},
+                                  {"secure_heap", protection.secure_heap}});
+  if (protection.secure_heap != "protected") {
+    log::warn("secure_heap_unprotected", {{"message", "key pages could not be locked and kept out of dumps; raise "
+                                                      "RLIMIT_MEMLOCK (LimitMEMLOCK= in the service) to at least 4 MiB"}});
+  }
   // A client that goes away mid-answer must not kill the daemon; the write simply fails.
   std::signal(SIGPIPE, SIG_IGN);
 

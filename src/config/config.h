@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -82,6 +83,13 @@ struct KeyStoreSettings {
   bool allow_backup = false;       // `cryftee keys backup` refuses without it
 };
 
+// What the signer module agrees to sign (see modules/bls_tls_signer_v1 and docs/abi.md "hostContext").
+enum class BlsPolicy { Avalanche, Open };
+struct SigningPolicy {
+  BlsPolicy bls = BlsPolicy::Avalanche;
+  std::optional<std::uint32_t> warp_network_id;  // set: the signature DST signs only this network's warp messages
+};
+
 struct Config {
   // Modules and trust
   std::filesystem::path module_dir = defaults::kModuleDir;
@@ -125,6 +133,7 @@ struct Config {
   Web3SignerSettings web3signer;
   std::optional<std::filesystem::path> key_data_dir;
   KeyStoreSettings key_store;
+  SigningPolicy signing_policy;
 
   // Where the values came from, for the start-up log line (file paths and setting names, never values).
   std::vector<std::string> sources;

@@ -16,6 +16,7 @@ inline constexpr const char* kHttpAddr = "0.0.0.0:323";
 inline constexpr const char* kLoopbackHttpAddr = "127.0.0.1:8787";
 inline constexpr const char* kLogLevel = "info";
 inline constexpr const char* kLogFormat = "text";
+inline constexpr const char* kBlsPolicy = "avalanche";
 
 // Web3Signer client (custody/web3signer_client.h) and its health checker.
 inline constexpr std::chrono::milliseconds kWeb3SignerConnectTimeout{2'000};
@@ -49,6 +50,13 @@ inline constexpr std::size_t kKioskMaxConnectionsPerPeer = 64;
 inline constexpr std::chrono::milliseconds kKioskIdleTimeout{5'000};
 // Keys one client (a Unix-socket uid, a TCP address) may register before it needs the admin token.
 inline constexpr std::size_t kMaxKeysPerPeer = 64;
+// After SIGINT/SIGTERM the process is gone within this, even if work is stuck (it then exits without
+// waiting for it, the Unix socket removed).
+inline constexpr std::chrono::milliseconds kShutdownDeadline{10'000};
+// Keystore imports derive their keys on this many threads of their own, with at most this many waiting;
+// one more is refused with 503 key_derivation_busy. One thread bounds the memory too (scrypt: up to 512 MiB).
+inline constexpr unsigned kKeyDerivationThreads = 1;
+inline constexpr std::size_t kKeyDerivationQueue = 4;
 inline constexpr unsigned kIoThreads = 0;      // 0: one per core
 inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
 

@@ -374,6 +374,25 @@ std::vector<Setting> build_settings() {
                            "into a file.",
                    .kind = ValueKind::Boolean,
                    .apply = [](Draft& d, const Assignment& a) { d.config.key_store.allow_backup = parse_bool(a); }});
+
+  // ---- Signing policy
+  table.push_back({.id = "signing.bls_policy", .group = "Signing policy", .flag = "--bls-policy",
+                   .env = "CRYFTEE_BLS_POLICY", .value_name = "avalanche|open", .default_text = kBlsPolicy,
+                   .help = "What the signer module signs. avalanche: the proof-of-possession DST only over the "
+                           "key's own public key or a 26-byte signed-IP payload. open: any message with either "
+                           "DST (other chains, known-answer tests).",
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.signing_policy.bls =
+                         parse_choice(a, {"avalanche", "open"}) == "open" ? BlsPolicy::Open : BlsPolicy::Avalanche;
+                   }});
+  table.push_back({.id = "signing.bls_warp_network_id", .group = "Signing policy", .flag = "--bls-warp-network-id",
+                   .env = "CRYFTEE_BLS_WARP_NETWORK_ID", .value_name = "ID",
+                   .help = "With --bls-policy avalanche, the signature DST signs only well-formed warp unsigned "
+                           "messages of this network ID. Not set: any message.",
+                   .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.signing_policy.warp_network_id = static_cast<std::uint32_t>(parse_integer(a, 0, UINT32_MAX));
+                   }});
   return table;
 }
 

@@ -76,9 +76,10 @@ void derive_key(const KdfParameters& params, const std::string& normalized_passw
     list[i++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0);
   }
   list[i] = OSSL_PARAM_construct_end();
+  // The parameters are within our bounds, so a refusal here is OpenSSL's own check of them (or memory it
+  // could not get for them): a property of this keystore, answered as such.
   if (EVP_KDF_derive(ctx.get(), out.bytes.data(), out.bytes.size(), list.data()) != 1) {
-    throw internal_error(std::string("The ") + name +
-                         " key derivation failed; the host may lack the memory the keystore's parameters need");
+    throw invalid_keystore(std::string("OpenSSL refused its ") + name + " parameters");
   }
 }
 
@@ -157,6 +158,15 @@ KdfParameters read_kdf(const nlohmann::json& kdf) {
       throw invalid_keystore("its scrypt parameters need more than " +
                              std::to_string(kEip2335MaxScryptMemoryBytes >> 20) + " MiB of memory");
     }
+    // Time grows with n * r * p; checked by division so nothing can overflow.
+    if (r > kEip2335MaxScryptWork / out.n || p > kEip2335MaxScryptWork / (out.n * r)) {
+      throw invalid_keystore("its scrypt parameters ask for more work than n * r * p = " +
+                             std::to_string(kEip2335MaxScryptWork) + " (the EIP's default is 2097152)");
+    }
+    // scrypt's definition (RFC 7914) needs n < 2^(128 * r / 8); OpenSSL refuses anything else.
+    if (r < 4 && out.n >= (1ull << (16 * r))) {
+      throw invalid_keystore("scrypt n must be below 2^(16 * r) (RFC 7914)");
+    }
     out.r = static_cast<std::uint32_t>(r);
     out.p = static_cast<std::uint32_t>(p);
   } else if (function == "pbkdf2") {
@@ -172,6 +182,41 @@ KdfParameters read_kdf(const nlohmann::json& kdf) {
     throw invalid_keystore("kdf function '" + function + "' is not supported (accepted: scrypt, pbkdf2)");
   }
   return out;
+}
+
+// What decryption needs from a keystore, read and bounded before any work is done.
+struct ParsedKeystore {
+  KdfParameters kdf;
+  Bytes checksum;
+  Bytes iv;
+  Bytes ciphertext;
+};
+
+ParsedKeystore read_keystore(const nlohmann::json& keystore) {
+  if (!keystore.is_object()) throw invalid_keystore("it is not a JSON object");
+  const auto& version = member(keystore, "version", "keystore");
+  if (!version.is_number_integer() || version.get<std::int64_t>() != kEip2335Version) {
+    throw invalid_keystore("version must be 4");
+  }
+  const auto& crypto = member(keystore, "crypto", "keystore");
+  ParsedKeystore parsed;
+  parsed.kdf = read_kdf(member(crypto, "kdf", "crypto"));
+
+  const auto& checksum_json = member(crypto, "checksum", "crypto");
+  if (string_member(checksum_json, "function", "crypto.checksum") != "sha256") {
+    throw invalid_keystore("checksum function must be sha256");
+  }
+  parsed.checksum = hex_member(checksum_json, "message", "crypto.checksum");
+
+  const auto& cipher = member(crypto, "cipher", "crypto");
+  if (string_member(cipher, "function", "crypto.cipher") != "aes-128-ctr") {
+    throw invalid_keystore("cipher function must be aes-128-ctr");
+  }
+  parsed.iv = hex_member(member(cipher, "params", "crypto.cipher"), "iv", "crypto.cipher.params");
+  if (parsed.iv.size() != kIvSize) throw invalid_keystore("crypto.cipher.params.iv must be 16 bytes");
+  parsed.ciphertext = hex_member(cipher, "message", "crypto.cipher");
+  if (parsed.ciphertext.size() != kEip2335SecretSize) throw invalid_keystore("crypto.cipher.message must be 32 bytes");
+  return parsed;
 }
 
 bool is_control_character(char32_t code_point) {
@@ -280,40 +325,20 @@ nlohmann::json eip2335_encrypt(ByteView secret, ByteView public_key, std::string
   return keystore;
 }
 
+void eip2335_check(const nlohmann::json& keystore) { read_keystore(keystore); }
+
 Bytes eip2335_decrypt(const nlohmann::json& keystore, std::string_view password) {
-  if (!keystore.is_object()) throw invalid_keystore("it is not a JSON object");
-  const auto& version = member(keystore, "version", "keystore");
-  if (!version.is_number_integer() || version.get<std::int64_t>() != kEip2335Version) {
-    throw invalid_keystore("version must be 4");
-  }
-  const auto& crypto = member(keystore, "crypto", "keystore");
-  const KdfParameters kdf = read_kdf(member(crypto, "kdf", "crypto"));
-
-  const auto& checksum_json = member(crypto, "checksum", "crypto");
-  if (string_member(checksum_json, "function", "crypto.checksum") != "sha256") {
-    throw invalid_keystore("checksum function must be sha256");
-  }
-  const Bytes expected_checksum = hex_member(checksum_json, "message", "crypto.checksum");
-
-  const auto& cipher = member(crypto, "cipher", "crypto");
-  if (string_member(cipher, "function", "crypto.cipher") != "aes-128-ctr") {
-    throw invalid_keystore("cipher function must be aes-128-ctr");
-  }
-  const Bytes iv = hex_member(member(cipher, "params", "crypto.cipher"), "iv", "crypto.cipher.params");
-  if (iv.size() != kIvSize) throw invalid_keystore("crypto.cipher.params.iv must be 16 bytes");
-  const Bytes ciphertext = hex_member(cipher, "message", "crypto.cipher");
-  if (ciphertext.size() != kEip2335SecretSize) throw invalid_keystore("crypto.cipher.message must be 32 bytes");
-
+  const ParsedKeystore parsed = read_keystore(keystore);
   NormalizedPassword normalized(password);
   DerivedKey key;
-  derive_key(kdf, normalized.text, key);
-  const Sha256Digest actual = checksum(key, ciphertext);
-  if (expected_checksum.size() != actual.size() ||
-      CRYPTO_memcmp(expected_checksum.data(), actual.data(), actual.size()) != 0) {
+  derive_key(parsed.kdf, normalized.text, key);
+  const Sha256Digest actual = checksum(key, parsed.ciphertext);
+  if (parsed.checksum.size() != actual.size() ||
+      CRYPTO_memcmp(parsed.checksum.data(), actual.data(), actual.size()) != 0) {
     throw bad_request("The password does not unlock this keystore (checksum mismatch); check the password",
                       "wrong_password");
   }
-  return aes128_ctr(key, iv, ciphertext);
+  return aes128_ctr(key, parsed.iv, parsed.ciphertext);
 }
 
 Bytes eip2335_public_key(const nlohmann::json& keystore) {

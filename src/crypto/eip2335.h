@@ -15,9 +15,13 @@ namespace cryftee {
 inline constexpr std::size_t kEip2335SecretSize = 32;
 inline constexpr int kEip2335Version = 4;
 
-// Bounds on what a keystore may ask of us, so a hostile keystore cannot exhaust memory or time.
+// Bounds on what a keystore may ask of us, so a hostile keystore cannot exhaust memory or time. Every
+// standard keystore fits: the EIP's scrypt (n = 2^18, r = 8, p = 1: work 2^21, 256 MiB) and pbkdf2
+// (c = 2^18) defaults, and the lighter settings tools offer. scrypt's time grows with n * r * p and its
+// memory with n * r, so both are bounded; the work bound allows twice the EIP default.
 inline constexpr std::uint64_t kEip2335MaxScryptMemoryBytes = 512ull << 20;  // 128 * r * (n + p + 2)
-inline constexpr std::uint64_t kEip2335MaxPbkdf2Iterations = 10'000'000;
+inline constexpr std::uint64_t kEip2335MaxScryptWork = 1ull << 22;           // n * r * p
+inline constexpr std::uint64_t kEip2335MaxPbkdf2Iterations = 1ull << 20;    // c, four times the EIP default
 
 enum class Eip2335Kdf { Scrypt, Pbkdf2 };
 
@@ -41,6 +45,10 @@ std::string eip2335_normalize_password(std::string_view password);
 // `public_key` is the 48-byte compressed BLS public key of `secret`, written as "pubkey" (hex, no 0x).
 nlohmann::json eip2335_encrypt(ByteView secret, ByteView public_key, std::string_view password,
                                const Eip2335Options& options = {});
+
+// Checks everything eip2335_decrypt checks before it derives the key (structure, sizes and the KDF
+// bounds above), without the expensive derivation; throws the same Error 400 "invalid_keystore".
+void eip2335_check(const nlohmann::json& keystore);
 
 // Decrypts a keystore (as a JSON value) and returns the 32-byte secret; the caller zeroes it
 // (secure_zero). Throws Error 400 "wrong_password" when the checksum does not match and Error 400

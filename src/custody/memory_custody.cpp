@@ -5,6 +5,7 @@
 
 #include "crypto/node_id.h"
 #include "util/error.h"
+#include "util/secure_memory.h"
 
 namespace cryftee {
 namespace {
@@ -36,7 +37,9 @@ BlsKeyInfo MemoryCustody::insert_bls(bls::SecretKey secret) {
   info.public_key = secret.public_key();
   info.proof_of_possession = secret.proof_of_possession();
   info.handle = bls_handle_for(info.public_key);
-  auto entry = std::make_shared<const BlsEntry>(BlsEntry{std::move(secret), std::move(info)});
+  // The entry holds the secret scalar, so it lives in locked pages that core dumps leave out.
+  auto entry = std::allocate_shared<const BlsEntry>(secure_memory::Allocator<BlsEntry>{},
+                                                    BlsEntry{std::move(secret), std::move(info)});
 
   std::unique_lock lock(mutex_);
   if (auto held = bls_.find(entry->info.handle); held != bls_.end()) return held->second->info;
@@ -93,6 +96,7 @@ TlsKeyInfo MemoryCustody::insert_tls(p256::PrivateKey key, const tls_identity::C
   info.certificate_pem = certificate.pem;
   info.certificate_der = certificate.der;
   info.node_id = node_id_text(node_id_from_certificate(certificate.der));
+  // The EC scalar itself is in OpenSSL's secure heap (util/secure_memory.h); the entry holds a pointer.
   auto entry = std::make_shared<const TlsEntry>(TlsEntry{std::move(key), std::move(info)});
 
   std::unique_lock lock(mutex_);

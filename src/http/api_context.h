@@ -14,6 +14,7 @@ class Attestor;           // attest/attestor.h
 class ConnectionTracker;  // http/connection_tracker.h
 class DurableCustody;     // custody/durable_custody.h
 class Web3SignerCustody;  // custody/web3signer_custody.h
+class WorkQueue;          // util/work_queue.h
 namespace runtime {
 class Dispatcher;  // runtime/dispatch.h
 }
@@ -39,6 +40,8 @@ struct ApiContext {
   Web3SignerCustody* web3signer = nullptr;
   // The outcome of the last reload attempt, for the status; empty when reloads are not tracked.
   std::function<std::optional<ReloadAttempt>()> last_reload = {};
+  // Where keystore imports derive their keys, off the I/O threads; null: on the calling thread.
+  WorkQueue* key_derivation = nullptr;
 };
 
 }  // namespace cryftee::http

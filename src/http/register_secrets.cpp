@@ -53,8 +53,9 @@ std::string import_ephemeral_key(nlohmann::json& body, DurableCustody& custody) 
   return import_bls_secret(*secret, custody);
 }
 
-// mode "import": an EIP-2335 keystore (a JSON object, or its text) and the password that unlocks it.
-std::string import_keystore(nlohmann::json& body, DurableCustody& custody) {
+// The keystore of a mode "import" request (a JSON object, or its text), checked against the EIP-2335
+// bounds without deriving anything; the password must be there too.
+nlohmann::json checked_keystore(const nlohmann::json& body) {
   if (body.value("mode", "") != "import") {
     throw bad_request("'keystore' is read only with mode 'import'", "invalid_field");
   }
@@ -70,6 +71,15 @@ std::string import_keystore(nlohmann::json& body, DurableCustody& custody) {
   if (!present(body, "password")) {
     throw bad_request("mode 'import' needs 'password', the keystore's password", "missing_field");
   }
+  eip2335_check(keystore);
+  return keystore;
+}
+
+bool is_bls_operation(std::string_view operation) { return !operation.starts_with("tls_"); }
+
+// mode "import": an EIP-2335 keystore and the password that unlocks it.
+std::string import_keystore(nlohmann::json& body, DurableCustody& custody) {
+  const nlohmann::json keystore = checked_keystore(body);
   const std::string& password = string_field(body, "password", "a string");
   Bytes secret = eip2335_decrypt(keystore, password);
   if (keystore.contains("pubkey")) {
@@ -144,13 +154,22 @@ void take_register_secrets(std::string_view operation, nlohmann::json& body, Dur
   body.erase("keyHandle");
   std::string handle;
   try {
-    handle = operation.starts_with("tls_") ? take_tls_secrets(body, custody) : take_bls_secrets(body, custody);
+    handle = is_bls_operation(operation) ? take_bls_secrets(body, custody) : take_tls_secrets(body, custody);
   } catch (...) {
     erase_secrets(body);
     throw;
   }
   erase_secrets(body);
   if (!handle.empty()) body["keyHandle"] = handle;
+}
+
+bool needs_key_derivation(std::string_view operation, const nlohmann::json& body) {
+  if (!is_bls_operation(operation)) return false;
+  // "persistent" encrypts a new key into a keystore for Web3Signer (host_web3signer.cpp).
+  if (body.value("mode", "") == "persistent") return true;
+  if (!present(body, "keystore") || present(body, "ephemeralKeyB64")) return false;
+  checked_keystore(body);
+  return true;
 }
 
 }  // namespace cryftee::http

@@ -20,4 +20,9 @@ namespace cryftee::http {
 // cryftee::Error 400 for malformed secrets or a wrong keystore password; custody is then unchanged.
 void take_register_secrets(std::string_view operation, nlohmann::json& body, DurableCustody& custody);
 
+// True when the request will derive a key from a password, seconds of CPU that the caller runs off the
+// I/O threads: importing a keystore, or mode "persistent" (which encrypts the new key for Web3Signer). Checks the keystore's shape and KDF bounds first, cheaply, and
+// throws the same Error 400 take_register_secrets would, so a refused keystore never waits in a queue.
+bool needs_key_derivation(std::string_view operation, const nlohmann::json& body);
+
 }  // namespace cryftee::http

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <future>
+#include <memory>
 
 #include "http/error_response.h"
 #include "http/loopback_host.h"
@@ -67,11 +69,15 @@ bool presents_admin_token(const Request& request, const std::string* admin_token
 }
 
 void Router::add(std::string method, std::string path, Access access, Handler handler) {
-  routes_.push_back(Route{std::move(method), std::move(path), false, access, std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(path), false, access, std::move(handler), {}});
 }
 
 void Router::add_prefix(std::string prefix, Access access, Handler handler) {
-  routes_.push_back(Route{"GET", std::move(prefix), true, access, std::move(handler)});
+  routes_.push_back(Route{"GET", std::move(prefix), true, access, std::move(handler), {}});
+}
+
+void Router::add_deferred(std::string method, std::string path, Access access, DeferredHandler handler) {
+  routes_.push_back(Route{std::move(method), std::move(path), false, access, {}, std::move(handler)});
 }
 
 void Router::check_access(const Route& route, const Request& request) const {
@@ -152,36 +158,13 @@ std::vector<RouteInfo> Router::routes() const {
   return table;
 }
 
-Response Router::handle(const Request& request) const {
-  std::vector<std::string> allowed;  // methods the path takes, for a 405's Allow header
-  const Route* match = nullptr;
-  for (const Route& route : routes_) {
-    if (!path_matches(route, request.path)) continue;
-    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
-      // Exact routes win over prefix routes, and a longer prefix over a shorter one, whatever the order
-      // they were added in (the kiosk's "/" static files must not shadow "/modules/").
-      const bool more_specific = match && match->prefix &&
-                                 (!route.prefix || route.path.size() > match->path.size());
-      if (!match || more_specific) match = &route;
-    } else {
-      allowed.push_back(route.method);
-      if (route.method == "GET") allowed.push_back("HEAD");
-    }
-  }
-  if (!match) {
-    if (allowed.empty()) return error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
-    std::sort(allowed.begin(), allowed.end());
-    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
-    std::string allow;
-    for (const std::string& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
-    Response response = error_response(405, "method_not_allowed",
-                                       request.method + " is not allowed on " + request.path + "; use " + allow);
-    response.headers.emplace_back("Allow", allow);
-    return response;
-  }
+namespace {
+
+// Runs `make` and turns whatever it throws into the JSON error shape.
+template <typename Make>
+Response rendered(Make&& make) {
   try {
-    check_access(*match, request);
-    return match->handler(request);
+    return make();
   } catch (const RetryLater& error) {
     Response response = error_response(error);
     response.headers.emplace_back("Retry-After", std::to_string(error.wait().count()));
@@ -193,6 +176,64 @@ Response Router::handle(const Request& request) const {
   } catch (const std::exception& error) {
     return error_response(500, "internal_error", error.what());
   }
+}
+
+}  // namespace
+
+const Router::Route* Router::match(const Request& request, Response& refusal) const {
+  std::vector<std::string> allowed;  // methods the path takes, for a 405's Allow header
+  const Route* best = nullptr;
+  for (const Route& route : routes_) {
+    if (!path_matches(route, request.path)) continue;
+    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
+      // Exact routes win over prefix routes, and a longer prefix over a shorter one, whatever the order
+      // they were added in (the kiosk's "/" static files must not shadow "/modules/").
+      const bool more_specific = best && best->prefix &&
+                                 (!route.prefix || route.path.size() > best->path.size());
+      if (!best || more_specific) best = &route;
+    } else {
+      allowed.push_back(route.method);
+      if (route.method == "GET") allowed.push_back("HEAD");
+    }
+  }
+  if (best) return best;
+  if (allowed.empty()) {
+    refusal = error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
+    return nullptr;
+  }
+  std::sort(allowed.begin(), allowed.end());
+  allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+  std::string allow;
+  for (const std::string& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+  refusal = error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path + "; use " + allow);
+  refusal.headers.emplace_back("Allow", allow);
+  return nullptr;
+}
+
+void Router::handle(const Request& request, Reply reply) const {
+  Response refusal;
+  const Route* route = match(request, refusal);
+  if (!route) return reply(std::move(refusal));
+  if (!route->deferred) {
+    return reply(rendered([&] {
+      check_access(*route, request);
+      return route->handler(request);
+    }));
+  }
+  // The handler either hands `finish` to its work or throws before it does; exactly one answer goes out.
+  auto shared_reply = std::make_shared<Reply>(std::move(reply));
+  Response early = rendered([&] {
+    check_access(*route, request);
+    route->deferred(request, [shared_reply](Answer answer) { (*shared_reply)(rendered(answer)); });
+    return Response{};
+  });
+  if (early.status >= 400) (*shared_reply)(std::move(early));
+}
+
+Response Router::handle(const Request& request) const {
+  std::promise<Response> answered;
+  handle(request, [&answered](Response response) { answered.set_value(std::move(response)); });
+  return answered.get_future().get();
 }
 
 }  // namespace cryftee::http

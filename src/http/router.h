@@ -36,6 +36,13 @@ inline constexpr const char* kKioskRequestHeader = "x-cryftee-kiosk";
 bool presents_admin_token(const Request& request, const std::string* admin_token);
 
 using Handler = std::function<Response(const Request&)>;
+// Makes a deferred answer; may throw like a Handler, and the router renders the error the same way.
+using Answer = std::function<Response()>;
+// A handler whose work finishes later, on another thread (key derivation): it calls `finish` exactly once,
+// from any thread, with what makes the answer. It may also throw before handing the work off.
+using DeferredHandler = std::function<void(const Request&, std::function<void(Answer)> finish)>;
+// Receives the answer of Router::handle, on the thread that finished the work.
+using Reply = std::function<void(Response)>;
 
 // Everything below this prefix is the versioned API: only exact routes answer there, so an unknown API
 // path is 404 route_not_found, never a kiosk file (a prefix route such as the kiosk's "/" stops above it).
@@ -58,9 +65,13 @@ class Router {
   void add(std::string method, std::string path, Access access, Handler handler);
   // A handler for every GET below `prefix` that no exact route matched (the kiosk's static files).
   void add_prefix(std::string prefix, Access access, Handler handler);
+  void add_deferred(std::string method, std::string path, Access access, DeferredHandler handler);
 
   // Never throws: unknown routes, refused access and handler errors all come back as JSON errors. A path
   // that is served, but not with this method, is 405 with an Allow header listing the methods it takes.
+  // `reply` is called exactly once: at once for ordinary routes, when the work is done for deferred ones.
+  void handle(const Request& request, Reply reply) const;
+  // The same, waiting for a deferred answer (tests and tools that have no event loop).
   Response handle(const Request& request) const;
 
   // The table, in the order the routes were added.
@@ -73,7 +84,9 @@ class Router {
     bool prefix = false;
     Access access;
     Handler handler;
+    DeferredHandler deferred;  // set instead of handler for deferred routes
   };
+  const Route* match(const Request& request, Response& refusal) const;
   void check_access(const Route& route, const Request& request) const;
   static bool path_matches(const Route& route, const std::string& path);
 

@@ -6,12 +6,10 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <condition_variable>
-#include <csignal>
 #include <future>
 #include <list>
 #include <mutex>
@@ -168,11 +166,6 @@ class Server::Impl {
   }
 
   void run() {
-    signals_.async_wait([this](const boost::system::error_code& error, int signal_number) {
-      if (error) return;
-      log::info("signal_received", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
-      stop();
-    });
     if (unix_) accept_unix();
     for (auto& listener : tcp_listeners_) accept_tcp(*listener);
 
@@ -191,9 +184,10 @@ class Server::Impl {
     close_acceptors();
     const std::size_t still_open = drain_every_budget();
     if (still_open > 0) log::warn("drain_timeout", {{"open_connections", still_open}});
+    // Nothing accepts any more: the socket goes now, before joining threads that may still be stuck in work.
+    socket_file_.remove();
     io_.stop();
     for (auto& thread : threads) thread.join();
-    socket_file_.remove();
     log::info("stopped");
   }
 
@@ -425,7 +419,6 @@ class Server::Impl {
   std::optional<asio::ssl::context> tls_;
   SocketFile socket_file_;
   asio::io_context io_;
-  asio::signal_set signals_{io_, SIGINT, SIGTERM};
   std::unique_ptr<UnixListener> unix_;
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
 

@@ -1,7 +1,7 @@
 #pragma once
 // The daemon's network side: the listeners the configuration asks for, one thread pool that serves
-// them, and the orderly stop on SIGINT/SIGTERM (stop accepting, let requests in flight finish up to
-// defaults::kShutdownDrain, remove the Unix socket).
+// them, and the orderly stop when stop() is called (stop accepting, let requests in flight finish up to
+// defaults::kShutdownDrain, remove the Unix socket). Signals are the daemon's (cli/daemon_signals.h).
 //
 //   transport uds:   API on the Unix socket; plain-HTTP kiosk on http_addr (unless the kiosk is disabled)
 //   transport https: API and kiosk together on the HTTPS listener at http_addr
@@ -25,7 +25,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Serves until SIGINT or SIGTERM arrives (or stop() is called), then drains and cleans up.
+  // Serves until stop() is called, then drains and cleans up.
   void run();
   // Asks run() to stop; safe from any thread.
   void stop();

@@ -235,11 +235,20 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     return summary;
   }
 
+  // A deferred route (key derivation) answers from another thread; the answer comes back to this
+  // connection's strand, where nothing else runs in the meantime because no read is pending.
   void dispatch() {
     const bool keep_alive = parser_->keep_alive();
     Request request = request_from_beast(parser_->get(), peer_, settings_.kind);
-    Response response = settings_.router.handle(request);
-    send(std::move(response), RequestSummary{request.method, request.path}, keep_alive);
+    RequestSummary summary{request.method, request.path};
+    // The read buffer may still hold the body's bytes (a keystore password): give its memory back, which
+    // zeroes it (src/zero_on_free.cpp), unless a pipelined request is already waiting in it.
+    if (buffer_.size() == 0) buffer_.shrink_to_fit();
+    settings_.router.handle(request, [self = this->shared_from_this(), summary, keep_alive](Response response) {
+      asio::dispatch(self->stream_.get_executor(), [self, summary, keep_alive, response = std::move(response)]() mutable {
+        self->send(std::move(response), summary, keep_alive);
+      });
+    });
   }
 
   void send(Response response, const RequestSummary& summary, bool keep_alive) {

@@ -5,6 +5,9 @@
 // where the key lives (custody, durable, sealer, web3signerCopy), from custody itself rather than from the
 // module, so a module cannot claim a durability it does not have.
 #include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
 
 #include "custody/durable_custody.h"
 #include "custody/web3signer_custody.h"
@@ -15,6 +18,8 @@
 #include "http/register_secrets.h"
 #include "runtime/dispatch.h"
 #include "util/error.h"
+#include "util/process_protection.h"
+#include "util/work_queue.h"
 
 namespace cryftee::http {
 namespace {
@@ -67,21 +72,51 @@ Response answer(nlohmann::json response, const ModuleRecord& module, std::string
   return Response::json(response);
 }
 
-// Runs a register operation, counted against the client's key quota unless it only looks a key up
-// (mode "verify") or carries the admin token. A registration that fails is not counted.
-Response register_key(ApiContext& context, KeyQuota& quota, const Request& request, const ModuleRecord& module,
-                      const std::string& operation, nlohmann::json& body) {
+// Whether a register request counts against its client's key quota: not when it only looks a key up
+// (mode "verify") or carries the admin token.
+bool counts_against_quota(const ApiContext& context, const Request& request, const nlohmann::json& body) {
   const std::string* admin_token = context.config.admin_token ? &*context.config.admin_token : nullptr;
   const auto mode = body.find("mode");
   const bool only_looks_up = mode != body.end() && mode->is_string() && *mode == "verify";
-  const bool counted = !only_looks_up && !presents_admin_token(request, admin_token);
-  if (counted) quota.take(request.peer.limit_key);
-  try {
-    take_register_secrets(operation, body, *context.custody);
-    return answer(dispatcher(context).call(module, operation, body), module, operation, context);
-  } catch (...) {
-    if (counted) quota.give_back(request.peer.limit_key);
-    throw;
+  return !only_looks_up && !presents_admin_token(request, admin_token);
+}
+
+// Runs `operation` of `module`, first taking the secrets of a register request into custody (counted
+// against the client's key quota; a registration that fails is given back). When that means deriving a
+// key from a keystore password, the whole call moves to the key-derivation queue so the I/O thread is free
+// at once; a full queue is a 503.
+void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, const Request& request,
+                 const std::shared_ptr<const Registry>& registry, const ModuleRecord& module, std::string operation,
+                 nlohmann::json body, const std::function<void(Answer)>& finish) {
+  runtime::Dispatcher& runtime = dispatcher(context);
+  if (operation == "bls_sign") settle_bls_sign_dst(body);
+  const bool registers = operation.ends_with("_register");
+  const bool derives = registers && context.key_derivation != nullptr && needs_key_derivation(operation, body);
+  std::optional<std::string> counted_client;
+  if (registers && counts_against_quota(context, request, body)) {
+    quota->take(request.peer.limit_key);
+    counted_client = request.peer.limit_key;
+  }
+  auto run = [&context, &runtime, registry, &module, quota, counted_client, registers, operation,
+              body = std::move(body)]() mutable -> Response {
+    try {
+      if (registers) {
+        take_register_secrets(operation, body, *context.custody);
+        scrub_thread_traces();  // the frames that decoded and derived the secret are done
+      }
+      return answer(runtime.call(module, operation, body), module, operation, context);
+    } catch (...) {
+      if (counted_client) quota->give_back(*counted_client);
+      throw;
+    }
+  };
+  if (!derives) return finish(std::move(run));
+  const bool queued = context.key_derivation->try_submit(
+      [finish, run = std::move(run)]() mutable { finish(std::move(run)); });
+  if (!queued) {
+    if (counted_client) quota->give_back(*counted_client);
+    throw unavailable("too many keystore imports are waiting for key derivation; try again shortly",
+                      "key_derivation_busy");
   }
 }
 
@@ -90,24 +125,25 @@ Response register_key(ApiContext& context, KeyQuota& quota, const Request& reque
 void add_staking_routes(Router& router, ApiContext& context) {
   auto quota = std::make_shared<KeyQuota>(context.config.limits.max_keys_per_peer);
   for (const StakingRoute& route : kStakingRoutes) {
-    router.add("POST", route.path, Access::Staking, [&context, &route, quota](const Request& request) -> Response {
-      nlohmann::json body = json_object_body(request);
-      runtime::Dispatcher& runtime = dispatcher(context);
-      const std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
-      const ModuleRecord& module = module_for(*registry, route);
-      if (std::string_view(route.capability).ends_with("_register")) {
-        return register_key(context, *quota, request, module, route.capability, body);
-      }
-      if (std::string_view(route.capability) == "bls_sign") settle_bls_sign_dst(body);
-      return answer(runtime.call(module, route.capability, body), module, route.capability, context);
-    });
+    router.add_deferred("POST", route.path, Access::Staking,
+                        [&context, &route, quota](const Request& request, std::function<void(Answer)> finish) {
+                          nlohmann::json body = json_object_body(request);
+                          dispatcher(context);
+                          std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
+                          const ModuleRecord& module = module_for(*registry, route);
+                          call_module(context, quota, request, registry, module, route.capability, std::move(body),
+                                      finish);
+                          // Parsing the body left the request's secret fields in frames below this one.
+                          if (std::string_view(route.capability).ends_with("_register")) scrub_thread_traces();
+                        });
   }
 
   // Any loaded module's declared operation: {"moduleId", "operation", "request": {...}}. Used for modules
   // that are not the default for a family (debug_v1) and by operators' tools.
-  router.add("POST", "/v1/modules/call", Access::Staking, [&context, quota](const Request& request) -> Response {
+  router.add_deferred("POST", "/v1/modules/call", Access::Staking,
+                      [&context, quota](const Request& request, std::function<void(Answer)> finish) {
     nlohmann::json body = json_object_body(request);
-    runtime::Dispatcher& runtime = dispatcher(context);
+    dispatcher(context);
     const std::string id = body.value("moduleId", "");
     const std::string operation = body.value("operation", "");
     if (id.empty() || operation.empty()) {
@@ -121,9 +157,8 @@ void add_staking_routes(Router& router, ApiContext& context) {
     if (!declares(*module, operation)) {
       throw not_found("module '" + id + "' does not declare the operation '" + operation + "'", "unknown_operation");
     }
-    if (operation.ends_with("_register")) return register_key(context, *quota, request, *module, operation, module_request);
-    if (operation == "bls_sign") settle_bls_sign_dst(module_request);
-    return answer(runtime.call(*module, operation, module_request), *module, operation, context);
+    call_module(context, quota, request, registry, *module, operation, std::move(module_request), finish);
+    if (operation.ends_with("_register")) scrub_thread_traces();
   });
 }
 

@@ -30,15 +30,24 @@ nlohmann::json parse_response(const std::string& module_id, const std::string& t
   return response;
 }
 
+// What the host tells every module call (docs/abi.md "hostContext").
+nlohmann::json host_context_of(const SigningPolicy& policy) {
+  nlohmann::json context = {{"blsPolicy", policy.bls == BlsPolicy::Open ? "open" : "avalanche"}};
+  if (policy.warp_network_id) context["warpNetworkID"] = *policy.warp_network_id;
+  return context;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, KeyCustody* custody,
-                       const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody)
+                       const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody,
+                       const SigningPolicy& policy)
     : engine_(std::move(engine)),
       engine_name_(engine_->name()),
       custody_(custody),
       web3signer_(web3signer),
       web3signer_custody_(web3signer_custody),
+      host_context_(host_context_of(policy)),
       lane_limit_(worker_count_for(workers)) {}
 
 // Callers are done by now; each lane's instances go before its worker (member order in Lane).
@@ -102,7 +111,7 @@ nlohmann::json Dispatcher::call(const ModuleRecord& module, std::string_view ope
   std::string text;
   std::exception_ptr failure;
   try {
-    text = run_in_lane(lane, prepared, operation, request.dump());
+    text = run_in_lane(lane, prepared, operation, with_host_context(request));
   } catch (...) {
     failure = std::current_exception();
   }
@@ -115,6 +124,13 @@ nlohmann::json Dispatcher::call(const ModuleRecord& module, std::string_view ope
     record(module.entry.id, std::current_exception());
     throw;
   }
+}
+
+std::string Dispatcher::with_host_context(const nlohmann::json& request) const {
+  if (!request.is_object()) return request.dump();
+  nlohmann::json copy = request;
+  copy["hostContext"] = host_context_;
+  return copy.dump();
 }
 
 Dispatcher::Lane& Dispatcher::acquire_lane() {

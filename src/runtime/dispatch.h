@@ -43,8 +43,10 @@ class Dispatcher {
  public:
   // workers (lanes) == 0: one per core. custody may be null (custody imports then answer 503);
   // web3signer_custody is null when no Web3Signer is in use.
+  // `policy` reaches every module call as the request's "hostContext" (docs/abi.md).
   Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, KeyCustody* custody,
-             const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody = nullptr);
+             const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody = nullptr,
+             const SigningPolicy& policy = {});
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -53,7 +55,8 @@ class Dispatcher {
   // instantiates it once. Returns the reason when the module is refused.
   EngineCheck engine_check();
 
-  // Runs `operation` of a loaded module with a JSON request and returns its JSON response. A module's
+  // Runs `operation` of a loaded module with a JSON request (plus "hostContext", which replaces any the
+  // client sent) and returns its JSON response. A module's
   // {"error", "message", "status"} answer becomes a cryftee::Error with that status (400 by default);
   // faults become ModuleFault (500 module_trap / 503 module_timeout). Runs on the calling thread; waits
   // for a free lane when all are busy.
@@ -83,6 +86,7 @@ class Dispatcher {
   };
 
   static std::string cache_key(const ModuleRecord& module);
+  std::string with_host_context(const nlohmann::json& request) const;
   std::optional<std::string> accept(const ModuleRecord& module);
   Lane& acquire_lane();
   void release_lane(Lane& lane);
@@ -95,6 +99,7 @@ class Dispatcher {
   KeyCustody* custody_;
   const Web3SignerSettings* web3signer_;
   Web3SignerCustody* web3signer_custody_;
+  const nlohmann::json host_context_;
 
   mutable std::mutex prepared_mutex_;
   std::map<std::string, std::shared_ptr<const Prepared>> prepared_;

@@ -213,7 +213,10 @@ describe('BLS', () => {
   test('sign: raw bytes with either DST, and the documented refusals', async () => {
     const message = Buffer.from('contract').toString('base64');
     await expectAnswer(onSocket, 'POST', '/v1/staking/bls/sign', 200, { keyHandle: key.keyHandle, message });
-    await expectAnswer(onSocket, 'POST', '/v1/staking/bls/sign', 200, { pubkey: key.pubkey, data: message, dst: 'pop' });
+    // The PoP DST over the key's own public key (its proof of possession); anything else is 403 policy_refused.
+    const ownKey = Buffer.from(key.pubkey.slice(2), 'hex').toString('base64');
+    await expectAnswer(onSocket, 'POST', '/v1/staking/bls/sign', 200, { pubkey: key.pubkey, data: ownKey, dst: 'pop' });
+    await expectAnswer(onSocket, 'POST', '/v1/staking/bls/sign', 403, { pubkey: key.pubkey, data: message, dst: 'pop' });
     await expectAnswer(onSocket, 'POST', '/v1/staking/bls/sign', 400, { keyHandle: key.keyHandle });
     await expectAnswer(onSocket, 'POST', '/v1/staking/bls/sign', 404, { pubkey: `0x${'b'.repeat(96)}`, message });
     await expectAnswer(onSocket, 'POST', '/v1/staking/bls/sign', 422,

@@ -13,7 +13,8 @@ import { startDaemon, VECTORS_DIR } from './lib/daemon.mjs';
 const vectors = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'bls-min-pk.json'), 'utf8'));
 let daemon;
 
-before(async () => { daemon = await startDaemon({ bundle: 'test' }); });
+// The known-answer vectors sign arbitrary messages with the PoP DST, which only --bls-policy open allows.
+before(async () => { daemon = await startDaemon({ bundle: 'test', args: ['--bls-policy', 'open'] }); });
 after(async () => { await daemon?.stop('SIGINT'); });
 
 const post = (route, body) => daemon.request('POST', route, body);
@@ -64,7 +65,8 @@ test('each debug_v1 failure answers a JSON error and the signer keeps signing', 
     assert.equal(ok.status, 200, ok.text);
   }
   const echo = await post('/v1/modules/call', { moduleId: 'debug_v1', operation: 'debug_echo', request: { x: 1 } });
-  assert.deepEqual(echo.json.echo, { x: 1 });
+  // The host adds its hostContext (docs/abi.md) to every module request; the client's fields pass unchanged.
+  assert.deepEqual(echo.json.echo, { x: 1, hostContext: { blsPolicy: 'open' } });
 });
 
 test('TLS signatures verify with the openssl CLI against the returned certificate', async () => {

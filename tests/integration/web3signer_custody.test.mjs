@@ -231,7 +231,8 @@ test('with keep-in-memory, a persistent key also signs raw messages', async () =
   const keeper = await start({ extraArgs: ['--web3signer-keep-in-memory'] });
   const res = await post('/v1/staking/bls/register', { mode: 'persistent' }, keeper);
   assert.equal(res.status, 200, res.text);
-  const message = Buffer.from('signed ip');
+  // A signed-IP payload (16-byte IP, 2-byte port, 8-byte timestamp), which the default policy signs with the PoP DST.
+  const message = Buffer.concat([Buffer.alloc(10), Buffer.from('ffff7f000001', 'hex'), Buffer.from([0x25, 0xb3]), Buffer.alloc(8, 1)]);
   const raw = await post('/v1/staking/bls/sign', { pubkey: res.json.pubkey, message: message.toString('base64'), dst: 'pop' }, keeper);
   assert.equal(raw.status, 200, raw.text);
   assert.ok(verifies(raw.json.signature, message, res.json.pubkey, POP_DST));

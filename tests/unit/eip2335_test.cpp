@@ -128,6 +128,40 @@ TEST(Eip2335Decrypt, RejectsMalformedAndExcessiveKeystores) {
   EXPECT_EQ(error_code_of([] { eip2335_decrypt(nlohmann::json::array(), "pw"); }), "invalid_keystore");
 }
 
+// Issue #12: parameters that fit the memory bound but not a time bound ran for hours; parameters OpenSSL
+// refuses were a 500. Each is now an invalid_keystore (400), found before any derivation starts.
+TEST(Eip2335Decrypt, RefusesKdfWorkBeyondTheBoundsAndParametersOpenSslRefuses) {
+  const auto good = eip2335_encrypt(vector_secret(), Bytes(48, 1), "pw", fast(Eip2335Kdf::Scrypt));
+  auto scrypt = [&](std::uint64_t n, std::uint64_t r, std::uint64_t p) {
+    nlohmann::json copy = good;
+    copy["crypto"]["kdf"]["params"]["n"] = n;
+    copy["crypto"]["kdf"]["params"]["r"] = r;
+    copy["crypto"]["kdf"]["params"]["p"] = p;
+    std::string check = error_code_of([&] { eip2335_check(copy); });
+    std::string decrypt = error_code_of([&] { eip2335_decrypt(copy, "pw"); });
+    // The cheap check refuses exactly what decryption refuses before deriving ("" when it derives).
+    EXPECT_EQ(check, decrypt == "wrong_password" ? "" : decrypt);
+    return decrypt;
+  };
+  EXPECT_EQ(scrypt(32768, 1, 1ull << 21), "invalid_keystore");  // the CPU bomb from the issue
+  EXPECT_EQ(scrypt(1ull << 18, 8, 4), "invalid_keystore");      // 8x the EIP default's work
+  EXPECT_EQ(scrypt(1ull << 17, 1, 1), "invalid_keystore");      // OpenSSL: n >= 2^(16 r)
+  EXPECT_EQ(scrypt(1ull << 12, 1, 4), "wrong_password");        // allowed: derives, then checks the password
+
+  nlohmann::json pbkdf2 = eip2335_encrypt(vector_secret(), Bytes(48, 1), "pw", fast(Eip2335Kdf::Pbkdf2));
+  pbkdf2["crypto"]["kdf"]["params"]["c"] = 10'000'000;
+  EXPECT_EQ(error_code_of([&] { eip2335_decrypt(pbkdf2, "pw"); }), "invalid_keystore");
+  EXPECT_EQ(error_code_of([&] { eip2335_check(pbkdf2); }), "invalid_keystore");
+}
+
+TEST(Eip2335Decrypt, TheBoundsAdmitTheStandardParameters) {
+  // The vectors use the EIP's defaults (scrypt n = 2^18, r = 8, p = 1; pbkdf2 c = 2^18).
+  const auto v = vectors();
+  for (const char* kind : {"scrypt", "pbkdf2"}) EXPECT_NO_THROW(eip2335_check(v["keystores"][kind])) << kind;
+  EXPECT_LE((1ull << 18) * 8 * 1, kEip2335MaxScryptWork);
+  EXPECT_LE(1ull << 18, kEip2335MaxPbkdf2Iterations);
+}
+
 TEST(Eip2335Encrypt, RejectsWrongSizes) {
   EXPECT_EQ(error_code_of([] { eip2335_encrypt(Bytes(31, 1), Bytes(48, 1), "pw"); }), "invalid_secret");
   EXPECT_EQ(error_code_of([] { eip2335_encrypt(Bytes(32, 1), Bytes(47, 1), "pw"); }), "invalid_public_key");

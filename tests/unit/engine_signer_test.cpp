@@ -24,6 +24,9 @@ nlohmann::json read_json(const std::string& path) {
 
 class SignerTest : public ::testing::Test {
  protected:
+  explicit SignerTest(SigningPolicy policy = {})
+      : dispatcher_(engine::make_v8_engine(), 2, &custody_, &web3signer_, nullptr, policy) {}
+
   void SetUp() override {
     std::ifstream in(std::string(CRYFTEE_TEST_WASM_DIR) + "/bls_tls_signer_v1.wasm", std::ios::binary);
     record_.entry = parse_manifest_entry_stub();
@@ -61,13 +64,47 @@ class SignerTest : public ::testing::Test {
     return custody_.bls_import(secret).handle;
   }
 
+  // The error a refused call throws ("" when it is not refused).
+  std::string refusal(const std::string& op, const nlohmann::json& request) {
+    try {
+      call(op, request);
+    } catch (const Error& error) {
+      return std::to_string(error.status()) + " " + error.code() + ": " + error.what();
+    }
+    return "";
+  }
+
   MemoryCustody custody_;
   Web3SignerSettings web3signer_;
-  Dispatcher dispatcher_{engine::make_v8_engine(), 2, &custody_, &web3signer_};
+  Dispatcher dispatcher_;
   ModuleRecord record_;
 };
 
-TEST_F(SignerTest, EveryBlsVectorSignsToTheExpectedBytesInBothDialects) {
+// --bls-policy open: any message with either DST, which the known-answer vectors need.
+class OpenPolicySignerTest : public SignerTest {
+ protected:
+  OpenPolicySignerTest() : SignerTest(SigningPolicy{BlsPolicy::Open, std::nullopt}) {}
+};
+
+// --bls-policy avalanche --bls-warp-network-id 12345.
+class WarpPolicySignerTest : public SignerTest {
+ protected:
+  static constexpr std::uint32_t kNetwork = 12345;
+  WarpPolicySignerTest() : SignerTest(SigningPolicy{BlsPolicy::Avalanche, kNetwork}) {}
+};
+
+// A warp unsigned message: codec version 0, network ID, source chain ID, then the length-prefixed payload.
+Bytes warp_message(std::uint32_t network, const Bytes& payload) {
+  Bytes out = {0, 0};
+  for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<std::uint8_t>(network >> shift));
+  out.insert(out.end(), 32, 0xC4);
+  const auto length = static_cast<std::uint32_t>(payload.size());
+  for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<std::uint8_t>(length >> shift));
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+TEST_F(OpenPolicySignerTest, EveryBlsVectorSignsToTheExpectedBytesInBothDialects) {
   auto vectors = read_json(std::string(CRYFTEE_VECTORS_DIR) + "/bls-min-pk.json");
   ASSERT_FALSE(vectors["cases"].empty());
   for (const auto& c : vectors["cases"]) {
@@ -79,6 +116,61 @@ TEST_F(SignerTest, EveryBlsVectorSignsToTheExpectedBytesInBothDialects) {
     auto by_pubkey = call("bls_sign", {{"pubkey", "0x" + c["publicKey"].get<std::string>()}, {"data", message_b64},
                                        {"type", "raw"}, {"dst", c["dst"]}});
     EXPECT_EQ(by_pubkey["signature"], by_handle["signature"]);
+  }
+}
+
+// Issue #12: "dst": "pop" signed any bytes, so any client could get a proof of possession for a rogue key.
+TEST_F(SignerTest, DefaultPolicySignsThePopDstOnlyOverTheOwnKeyOrASignedIp) {
+  const auto registered = call("bls_register", {{"mode", "generate"}});
+  const std::string handle = registered["keyHandle"];
+  const Bytes own_key = *hex_decode(registered["pubkey"].get<std::string>());
+  auto pop_sign = [&](const Bytes& message, const nlohmann::json& extra = nlohmann::json::object()) {
+    nlohmann::json request = {{"keyHandle", handle}, {"message", base64_encode(message)}, {"dst", "pop"}};
+    request.update(extra);
+    return request;
+  };
+
+  // Its own public key: the proof of possession register answers.
+  EXPECT_EQ(call("bls_sign", pop_sign(own_key))["signature"], registered["proofOfPossession"]);
+  // A signed-IP payload: 16-byte IP, 2-byte port, 8-byte timestamp.
+  const Bytes signed_ip(26, 0x7F);
+  const auto ip = call("bls_sign", pop_sign(signed_ip));
+  EXPECT_TRUE(bls::verify(own_key, signed_ip, *hex_decode(ip["signature"].get<std::string>()), bls::Dst::ProofOfPossession));
+
+  // Another key's public key (the rogue-key attack), other sizes, and a client's own "hostContext".
+  const bls::PublicKey other = bls::SecretKey::generate().public_key();
+  for (const Bytes& message : {Bytes(other.begin(), other.end()), Bytes(25, 1), Bytes(27, 1), Bytes()}) {
+    const std::string refused = refusal("bls_sign", pop_sign(message));
+    EXPECT_EQ(refused.rfind("403 policy_refused: rule avalanche.pop", 0), 0u) << refused;
+  }
+  const Bytes rogue(other.begin(), other.end());
+  EXPECT_NE(refusal("bls_sign", pop_sign(rogue, {{"hostContext", {{"blsPolicy", "open"}}}})), "");
+
+  // The signature DST still signs any message when no warp network is configured.
+  const auto ordinary = call("bls_sign", {{"keyHandle", handle}, {"message", base64_encode(rogue)}});
+  EXPECT_TRUE(bls::verify(own_key, rogue, *hex_decode(ordinary["signature"].get<std::string>()), bls::Dst::Signature));
+}
+
+TEST_F(OpenPolicySignerTest, OpenPolicySignsAnyMessageWithTheProofOfPossessionDst) {
+  const std::string handle = call("bls_register", {{"mode", "generate"}})["keyHandle"];
+  EXPECT_EQ(refusal("bls_sign", {{"keyHandle", handle}, {"message", base64_encode(Bytes(48, 3))}, {"dst", "pop"}}), "");
+}
+
+TEST_F(WarpPolicySignerTest, TheSignatureDstSignsOnlyWarpMessagesOfTheConfiguredNetwork) {
+  const std::string handle = call("bls_register", {{"mode", "generate"}})["keyHandle"];
+  auto sign = [&](const Bytes& message) {
+    return refusal("bls_sign", {{"keyHandle", handle}, {"message", base64_encode(message)}});
+  };
+  EXPECT_EQ(sign(warp_message(kNetwork, Bytes(100, 9))), "");
+  EXPECT_EQ(sign(warp_message(kNetwork, Bytes())), "");
+  Bytes trailing = warp_message(kNetwork, Bytes(10, 9));
+  trailing.push_back(0);
+  Bytes codec = warp_message(kNetwork, Bytes(10, 9));
+  codec[1] = 1;
+  for (const Bytes& message : {warp_message(kNetwork + 1, Bytes(10, 9)), trailing, codec, Bytes(41, 0),
+                               Bytes(as_bytes("warp message").begin(), as_bytes("warp message").end())}) {
+    const std::string refused = sign(message);
+    EXPECT_EQ(refused.rfind("403 policy_refused: rule avalanche.warp", 0), 0u) << refused;
   }
 }
 
