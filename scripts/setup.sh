@@ -25,6 +25,8 @@ apt_packages=(
   # libnode's runtime libraries (libnode itself is unpacked locally, see below)
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
   openssl curl nodejs
+  # the AvalancheGo signer's gRPC server (src/grpc/) and the compilers that generate its stubs
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
 )
 [ "$with_browser" -eq 1 ] && apt_packages+=(chromium fonts-dejavu-core)
 

@@ -24,6 +24,7 @@
 #include "custody/web3signer_client.h"
 #include "custody/web3signer_custody.h"
 #include "custody/web3signer_health.h"
+#include "grpc/signer_server.h"
 #include "runtime/dispatch.h"
 #include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
@@ -89,7 +90,10 @@ int serve(const Config& config) {
   // Keys live in memory custody (and in Web3Signer when it is enabled); modules run on the dispatcher's V8
   // workers, which also vet each module for the registry (compile, ABI exports, granted imports).
   MemoryCustody custody;
-  runtime::load_startup_keys(config, custody);
+  const std::optional<std::string> startup_key = runtime::load_startup_keys(config, custody);
+  // A key generated for this run only is never the gRPC signer's key unless named (grpc/signer_key.h).
+  std::vector<std::string> transient_keys;
+  if (startup_key && !config.web3signer.key_material) transient_keys.push_back(*startup_key);
   const Web3SignerParts web3signer = start_web3signer(config, custody);
   runtime::Dispatcher dispatcher(engine::make_v8_engine(), config.engine_workers, &custody, &config.web3signer,
                                  web3signer.custody.get());
@@ -128,6 +132,9 @@ int serve(const Config& config) {
   const http::StaticFiles kiosk_files(config.ui_dir);
   router.add_prefix("/", http::Access::ReadOnly, [&kiosk_files](const http::Request& request) { return kiosk_files.serve(request); });
 
+  // Before the API opens, so a node that waits for the API finds the signer listening.
+  const auto signer_listener =
+      grpc_signer::start_signer_server(config, custody.bls_keys(), transient_keys, registry, dispatcher);
   http::Server server(config, router, [&connection](const http::Response& response) {
     connection.record(response.status, error_code_of(response));
   });

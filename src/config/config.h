@@ -22,6 +22,9 @@ struct HostPort {
   unsigned short port = 0;
 };
 
+// 127.0.0.0/8, ::1 or an IPv4-mapped 127.0.0.0/8 address (config/values.cpp).
+bool is_loopback(const HostPort& address);
+
 struct Limits {
   std::size_t max_body_bytes = defaults::kMaxBodyBytes;
   std::size_t max_header_bytes = defaults::kMaxHeaderBytes;
@@ -54,6 +57,16 @@ struct Web3SignerSettings {
   unsigned max_attempts = defaults::kWeb3SignerMaxAttempts;  // per idempotent call, first try included
   std::chrono::milliseconds retry_backoff = defaults::kWeb3SignerRetryBackoff;  // doubles per retry
   std::chrono::milliseconds health_interval = defaults::kWeb3SignerHealthInterval;
+};
+
+// AvalancheGo's remote signer over gRPC (src/grpc/); off unless an address is set.
+struct GrpcSignerSettings {
+  std::optional<std::filesystem::path> unix_path;  // from "unix:PATH"
+  std::optional<HostPort> address;                 // from "HOST:PORT": loopback, or any with mTLS
+  // The BLS key it signs with: a public key (hex or base64) or a key handle; unset: the only durable key.
+  std::optional<std::string> key;
+
+  bool enabled() const { return unix_path.has_value() || address.has_value(); }
 };
 
 struct Config {
@@ -94,6 +107,8 @@ struct Config {
   // Custody
   Web3SignerSettings web3signer;
   std::optional<std::filesystem::path> key_data_dir;
+
+  GrpcSignerSettings grpc_signer;
 
   // Where the values came from, for the start-up log line (file paths and setting names, never values).
   std::vector<std::string> sources;

@@ -2,8 +2,6 @@
 // default for its capability family, runs there under its limits, and comes back with moduleId and
 // moduleVersion added. Secret-bearing fields of register requests are taken out first
 // (register_secrets.h): the module sees only the keyHandle of what was imported.
-#include <algorithm>
-
 #include "http/api_routes.h"
 #include "http/json_body.h"
 #include "http/register_secrets.h"
@@ -26,22 +24,6 @@ constexpr StakingRoute kStakingRoutes[] = {
     {"/v1/staking/tls/sign", "tls_sign", "tls"},
 };
 
-bool declares(const ModuleRecord& record, const std::string& capability) {
-  const auto& capabilities = record.entry.capabilities;
-  return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
-}
-
-const ModuleRecord& module_for(const Registry& registry, const StakingRoute& route) {
-  const ModuleRecord* module = registry.default_for(route.family);
-  if (module == nullptr || !declares(*module, route.capability)) {
-    throw unavailable(std::string("no module provides ") + route.capability +
-                          ": load a trusted module that declares it and is the default for '" + route.family +
-                          "' (GET /v1/staking/status lists every module and why it did not load)",
-                      "no_module");
-  }
-  return *module;
-}
-
 runtime::Dispatcher& dispatcher(ApiContext& context) {
   if (context.dispatcher == nullptr || context.custody == nullptr) {
     throw unavailable("no module runtime is attached to this daemon, so no module can run", "no_runtime");
@@ -63,7 +45,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
       nlohmann::json body = json_object_body(request);
       runtime::Dispatcher& runtime = dispatcher(context);
       const std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
-      const ModuleRecord& module = module_for(*registry, route);
+      const ModuleRecord& module = registry->serving(route.family, route.capability);
       if (std::string_view(route.capability).ends_with("_register")) {
         take_register_secrets(route.capability, body, *context.custody);
       }
