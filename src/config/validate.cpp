@@ -138,8 +138,7 @@ void require_private_grpc_signer(const Draft& draft) {
   }
   if (!grpc.address || is_loopback(*grpc.address)) return;
   if (config.tls_cert && config.tls_key && config.tls_client_ca) return;
-  const std::string host = grpc.address->host.find(':') == std::string::npos ? grpc.address->host : "[" + grpc.address->host + "]";
-  throw ConfigError(origin + ": '" + host + ":" + std::to_string(grpc.address->port) +
+  throw ConfigError(origin + ": '" + host_port_text(*grpc.address) +
                     "' is not a loopback address, and AvalancheGo's signer client sends no credentials (accepted: "
                     "127.0.0.1:PORT, [::1]:PORT or unix:PATH; or set " + spelled("tls.cert") + ", " +
                     spelled("tls.key") + " and " + spelled("tls.client_ca") +

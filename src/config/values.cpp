@@ -179,6 +179,11 @@ HostPort parse_host_port(const Assignment& assignment) {
   return HostPort{host, static_cast<unsigned short>(*port)};
 }
 
+std::string host_port_text(const HostPort& address) {
+  const bool v6 = address.host.find(':') != std::string::npos;
+  return (v6 ? "[" + address.host + "]" : address.host) + ":" + std::to_string(address.port);
+}
+
 std::string parse_sha256_reference(const Assignment& assignment) {
   constexpr std::string_view kAccepted = "sha256: followed by 64 hex digits";
   constexpr std::string_view kPrefix = "sha256:";

@@ -34,6 +34,8 @@ std::vector<std::string> parse_http_urls(const Assignment& assignment);
 std::vector<uid_t> parse_uids(const Assignment& assignment);
 // Base64 of exactly `size` bytes, not all zero; returns the text unchanged. Never echoes the value.
 std::string parse_base64_secret(const Assignment& assignment, std::size_t size);
+// "127.0.0.1:323" or "[::1]:323", as parse_host_port reads it.
+std::string host_port_text(const HostPort& address);
 // "unix:PATH" (an absolute path; unix:///PATH too) or HOST:PORT, into `target`'s unix_path or address.
 void parse_grpc_signer_addr(const Assignment& assignment, GrpcSignerSettings& target);
 // A public key or key handle as text; checked against the keys held only when the daemon starts.

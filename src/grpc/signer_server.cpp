@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "config/defaults.h"
+#include "config/values.h"
 #include "grpc/signer_key.h"
 #include "http/listener_error.h"
 #include "util/encoding.h"
@@ -19,11 +20,6 @@ namespace cryftee::grpc_signer {
 namespace {
 
 constexpr std::string_view kFdPeerPrefix = "fd:";  // how gRPC names a connection added from a descriptor
-
-std::string address_text(const HostPort& address) {
-  const bool v6 = address.host.find(':') != std::string::npos;
-  return (v6 ? "[" + address.host + "]" : address.host) + ":" + std::to_string(address.port);
-}
 
 std::string read_pem(const std::filesystem::path& file, const std::string& listener) {
   std::ifstream stream(file, std::ios::binary);
@@ -83,7 +79,7 @@ SignerServer::SignerServer(const Config& config, SignerCalls calls)
     where = "unix:" + settings.unix_path->string();
     unix_ = std::make_unique<UnixListener>(*settings.unix_path, config.allowed_peer_uids);
   } else {
-    where = address_text(*settings.address);
+    where = config::host_port_text(*settings.address);
     tls = !is_loopback(*settings.address);
     builder.AddListeningPort(where, tls ? mutual_tls(config, "gRPC signer " + where) : grpc::InsecureServerCredentials(),
                              &bound_port);
