@@ -39,8 +39,6 @@ constexpr int kExitBadConfiguration = 2;
 // The registry read at start-up; every successful reload adds one.
 constexpr std::uint64_t kFirstEpoch = 1;
 
-const char* transport_name(Transport transport) { return transport == Transport::Uds ? "uds" : "https"; }
-
 // The loader logs each module's verdict; this is the one summary line per registry.
 void log_registry(const char* event, const Registry& registry) {
   std::size_t loaded = 0;
