@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
-import { startDaemon, tempDir, freePort, VECTORS_DIR } from './lib/daemon.mjs';
+import { startDaemon, tempDir, freePort, copyBundledModules, VECTORS_DIR } from './lib/daemon.mjs';
 import { signerClient, credentials, Status } from './lib/grpc_signer_client.mjs';
 import { makeTlsFiles } from './lib/tls_files.mjs';
 
@@ -148,9 +148,7 @@ test('bad input gets INVALID_ARGUMENT or RESOURCE_EXHAUSTED with a clear message
 
 test('with no loaded module for bls_sign a call is UNAVAILABLE and names the reason', async () => {
   const vector = avalanche.signers[0];
-  const dir = tempDir();
-  const moduleDir = path.join(dir, 'modules');
-  fs.cpSync(path.join(process.env.CRYFTEE_BUILD_DIR, 'modules'), moduleDir, { recursive: true });
+  const moduleDir = copyBundledModules(path.join(tempDir(), 'modules'));
   // One flipped byte: the signer module's hash no longer matches its signed manifest entry, so it never loads.
   const wasm = path.join(moduleDir, 'bls_tls_signer_v1', 'bls_tls_signer_v1.wasm');
   const bytes = fs.readFileSync(wasm);
