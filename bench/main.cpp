@@ -21,10 +21,12 @@
 #include "crypto/bls.h"
 #include "daemon_process.h"
 #include "bench_limits.h"
+#include "grpc_sign_client.h"
 #include "message.h"
 #include "raw_signing.h"
 #include "report.h"
 #include "sign_load.h"
+#include "util/encoding.h"
 
 namespace cryftee::bench {
 namespace {
@@ -84,16 +86,20 @@ struct StartedDaemon {
   double first_sign_ms = 0;
 };
 
+// The flags every benchmarked daemon gets: this build's modules, its API socket in the run's folder.
+std::vector<std::string> daemon_args(const Options& options, const fs::path& socket_path) {
+  return {"--module-dir", fs::absolute(options.module_dir).string(),
+          "--trust-config", fs::absolute(options.trust_config).string(),
+          "--uds-path", socket_path.string(),
+          "--http-addr", "127.0.0.1:" + std::to_string(free_port()),
+          "--no-kiosk"};
+}
+
 StartedDaemon start_daemon(const Options& options, const fs::path& work_dir, const std::string& name) {
   StartedDaemon daemon;
   daemon.socket_path = work_dir / (name + ".sock");
   fs::remove(daemon.socket_path);
-  const std::vector<std::string> args{
-      "--module-dir", fs::absolute(options.module_dir).string(),
-      "--trust-config", fs::absolute(options.trust_config).string(),
-      "--uds-path", daemon.socket_path.string(),
-      "--http-addr", "127.0.0.1:" + std::to_string(free_port()),
-      "--no-kiosk"};
+  const std::vector<std::string> args = daemon_args(options, daemon.socket_path);
 
   const auto spawned = Clock::now();
   daemon.process = std::make_unique<DaemonProcess>(options.cryftee, args, work_dir / (name + ".log"));
@@ -122,6 +128,52 @@ StartedDaemon start_daemon(const Options& options, const fs::path& work_dir, con
   throw std::runtime_error("the daemon did not sign within " + std::to_string(kStartTimeout.count()) +
                            " s; last problem: " + last_problem + "; its output is in " +
                            (work_dir / (name + ".log")).string());
+}
+
+// A daemon serving the gRPC signer on a Unix socket, with a fresh key handed over at start as cryftgo does
+// (CRYFTEE_WEB3SIGNER_KEY_MATERIAL): the gRPC signer serves only keys present at start.
+struct GrpcDaemon {
+  std::unique_ptr<DaemonProcess> process;
+  std::string target;
+  Bytes public_key;
+};
+
+GrpcDaemon start_grpc_daemon(const Options& options, const fs::path& work_dir) {
+  constexpr const char* kKeyMaterial = "CRYFTEE_WEB3SIGNER_KEY_MATERIAL";
+  GrpcDaemon daemon;
+  const bls::SecretKey key = bls::SecretKey::generate();
+  const bls::PublicKey public_key = key.public_key();
+  daemon.public_key.assign(public_key.begin(), public_key.end());
+  daemon.target = "unix:" + (work_dir / "grpc-signer.sock").string();
+  std::vector<std::string> args = daemon_args(options, work_dir / "grpc-api.sock");
+  args.insert(args.end(), {"--grpc-signer-addr", daemon.target});
+
+  Bytes secret = key.to_bytes();
+  std::string material = base64_encode(secret);
+  secure_zero(secret);
+  ::setenv(kKeyMaterial, material.c_str(), 1);  // for the child only: removed again right after the spawn
+  daemon.process = std::make_unique<DaemonProcess>(options.cryftee, args, work_dir / "grpc.log");
+  ::unsetenv(kKeyMaterial);
+  secure_zero(material);
+
+  const auto spawned = Clock::now();
+  std::string last_problem = "no answer yet";
+  while (Clock::now() - spawned < kStartTimeout) {
+    daemon.process->require_running();
+    try {
+      const auto client = connect_grpc_signer(daemon.target);
+      const Message message = make_message(0, 0);
+      Bytes signature;
+      const auto problem = client->sign(message, &signature);
+      if (!problem && bls::verify(daemon.public_key, message, signature, bls::Dst::Signature)) return daemon;
+      last_problem = problem.value_or("the first signature does not verify against the key handed over");
+    } catch (const std::exception& error) {
+      last_problem = error.what();
+    }
+    std::this_thread::sleep_for(kStartPollInterval);
+  }
+  throw std::runtime_error("the gRPC signer did not sign within " + std::to_string(kStartTimeout.count()) +
+                           " s; last problem: " + last_problem + "; its output is in " + (work_dir / "grpc.log").string());
 }
 
 void add_failures(Report& report, const LoadResult& result) {
@@ -198,6 +250,29 @@ int run(const Options& options) {
   report.memory.rss_kib = proc_status_kib(daemon.process->pid(), "VmRSS").value_or(0);
   report.memory.peak_rss_kib = proc_status_kib(daemon.process->pid(), "VmHWM").value_or(0);
   daemon.process->stop();
+
+  // 2b. The same loads through the gRPC signer, on a daemon of its own (the REST one is stopped by now).
+  GrpcDaemon grpc_daemon = start_grpc_daemon(options, work_dir);
+  const auto grpc_load = [&](LoadPlan plan) {
+    plan.stream = stream;
+    stream += kStreamsPerRun;
+    LoadResult result = run_load([&] { return connect_grpc_signer(grpc_daemon.target); }, grpc_daemon.public_key, plan);
+    grpc_daemon.process->require_running();
+    add_failures(report, result);
+    return result;
+  };
+  if (options.warmup_seconds > 0) {
+    std::fprintf(stderr, "warm-up: %.1f s of gRPC signing\n", options.warmup_seconds);
+    grpc_load({.clients = cores, .duration = seconds_of(options.warmup_seconds)});
+  }
+  for (const unsigned clients : options.clients) {
+    std::fprintf(stderr, "gRPC signing with %u client(s)\n", clients);
+    const LoadResult result = grpc_load({.clients = clients, .duration = seconds_of(options.seconds)});
+    const unsigned compared = std::min(clients, cores);
+    const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
+    report.grpc.push_back({clients, result.summary, result.failures, compared, raw->summary.per_second});
+  }
+  grpc_daemon.process->stop();
   report.load_after = load_average();
 
   print_report(report);

@@ -25,6 +25,28 @@ std::string list_ms(const std::vector<double>& values) {
 
 double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
 
+// Rows of signing through the daemon, each next to raw signing on as many threads, and the 1-client
+// overhead at the median.
+void print_sign_rows(const Report& report, const std::vector<ApiRow>& rows) {
+  std::printf("   %-8s %10s %12s %10s %10s %12s %8s %9s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
+              "raw signs/s", "ratio", "failures");
+  for (const auto& row : rows) {
+    const double ratio = row.raw_per_second > 0 ? row.summary.per_second / row.raw_per_second : 0;
+    char raw_label[48];
+    std::snprintf(raw_label, sizeof(raw_label), "%.1f (%ut)", row.raw_per_second, row.raw_threads);
+    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %12s %8.3f %9zu\n", row.clients, row.summary.count,
+                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures);
+  }
+  std::printf("   ratio = signs/s through the daemon / raw signs/s on min(clients, cores) threads\n");
+  const auto one_client = std::find_if(rows.begin(), rows.end(), [](const ApiRow& r) { return r.clients == 1; });
+  const auto one_thread = std::find_if(report.raw.begin(), report.raw.end(), [](const RawRow& r) { return r.threads == 1; });
+  if (one_client != rows.end() && one_thread != report.raw.end()) {
+    std::printf("   p50 overhead over raw signing, 1 client: %.1f us (p50 %.1f us - raw p50 %.1f us)\n",
+                one_client->summary.p50_us - one_thread->summary.p50_us, one_client->summary.p50_us,
+                one_thread->summary.p50_us);
+  }
+}
+
 }  // namespace
 
 void print_report(const Report& report) {
@@ -41,22 +63,10 @@ void print_report(const Report& report) {
   }
 
   std::printf("\n2. BLS sign through the API (Unix socket, HTTP/1.1 keep-alive, POST /v1/staking/bls/sign)\n");
-  std::printf("   %-8s %10s %12s %10s %10s %12s %8s %9s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
-              "raw signs/s", "ratio", "failures");
-  for (const auto& row : report.api) {
-    const double ratio = row.raw_per_second > 0 ? row.summary.per_second / row.raw_per_second : 0;
-    char raw_label[48];
-    std::snprintf(raw_label, sizeof(raw_label), "%.1f (%ut)", row.raw_per_second, row.raw_threads);
-    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %12s %8.3f %9zu\n", row.clients, row.summary.count,
-                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures);
-  }
-  std::printf("   ratio = API signs/s / raw signs/s on min(clients, cores) threads\n");
-  const auto one_client = std::find_if(report.api.begin(), report.api.end(), [](const ApiRow& r) { return r.clients == 1; });
-  const auto one_thread = std::find_if(report.raw.begin(), report.raw.end(), [](const RawRow& r) { return r.threads == 1; });
-  if (one_client != report.api.end() && one_thread != report.raw.end()) {
-    std::printf("   p50 overhead over raw signing, 1 client: %.1f us (API p50 %.1f us - raw p50 %.1f us)\n",
-                one_client->summary.p50_us - one_thread->summary.p50_us, one_client->summary.p50_us,
-                one_thread->summary.p50_us);
+  print_sign_rows(report, report.api);
+  if (!report.grpc.empty()) {
+    std::printf("\n2b. BLS sign through the gRPC signer (Unix socket, HTTP/2, AvalancheGo's Signer.Sign)\n");
+    print_sign_rows(report, report.grpc);
   }
 
   std::printf("\n3. Cold start, median of %zu starts (runs in ms: %s)\n", report.cold.first_sign_ms.size(),

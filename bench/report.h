@@ -40,6 +40,7 @@ struct Report {
   std::string load_after;
   std::vector<RawRow> raw;
   std::vector<ApiRow> api;
+  std::vector<ApiRow> grpc;  // the same load through the gRPC signer (AvalancheGo's Signer.Sign)
   ColdStarts cold;
   Memory memory;
   std::size_t failures = 0;

@@ -56,6 +56,20 @@ struct ClientRecord {
   std::vector<SignedMessage> signed_messages;  // every counted answer, checked after the run
 };
 
+class HttpSignClient final : public SignClient {
+ public:
+  HttpSignClient(const std::filesystem::path& socket_path, std::string key_handle)
+      : client_(socket_path), key_handle_(std::move(key_handle)) {}
+
+  std::optional<std::string> sign(ByteView message, Bytes* signature) override {
+    return check_sign_answer(client_.post_json(kSignTarget, sign_request_body(key_handle_, message)), signature);
+  }
+
+ private:
+  UdsHttpClient client_;
+  std::string key_handle_;
+};
+
 }  // namespace
 
 RegisteredKey register_key(UdsHttpClient& client) {
@@ -81,7 +95,7 @@ std::optional<std::string> check_sign_answer(const HttpResponse& response, Bytes
   return std::nullopt;
 }
 
-LoadResult run_sign_load(const std::filesystem::path& socket_path, const RegisteredKey& key, const LoadPlan& plan) {
+LoadResult run_load(const SignClientFactory& connect, ByteView public_key, const LoadPlan& plan) {
   std::vector<ClientRecord> records(plan.clients);
   FailureLog failures;
   std::atomic<std::size_t> issued{0};
@@ -92,9 +106,9 @@ LoadResult run_sign_load(const std::filesystem::path& socket_path, const Registe
   for (unsigned index = 0; index < plan.clients; ++index) {
     clients.emplace_back([&, index] {
       ClientRecord& record = records[index];
-      std::optional<UdsHttpClient> client;
+      std::unique_ptr<SignClient> client;
       try {
-        client.emplace(socket_path);
+        client = connect();
       } catch (const std::exception& error) {
         failures.add(error.what());
       }
@@ -103,14 +117,13 @@ LoadResult run_sign_load(const std::filesystem::path& socket_path, const Registe
       for (std::uint64_t counter = 0;; ++counter) {
         if (plan.signs != 0 && issued.fetch_add(1, std::memory_order_relaxed) >= plan.signs) break;
         const Message message = make_message(plan.stream + index, counter);
-        const std::string body = sign_request_body(key.handle, message);
         const auto before = Clock::now();
         if (before >= deadline) break;
         try {
-          const HttpResponse response = client->post_json(kSignTarget, body);
-          const auto latency = Clock::now() - before;
           Bytes signature;
-          if (auto problem = check_sign_answer(response, &signature)) {
+          auto problem = client->sign(message, &signature);
+          const auto latency = Clock::now() - before;
+          if (problem) {
             failures.add(std::move(*problem));
             continue;
           }
@@ -119,10 +132,10 @@ LoadResult run_sign_load(const std::filesystem::path& socket_path, const Registe
           kept.message = message;
           std::copy(signature.begin(), signature.end(), kept.signature.begin());
         } catch (const std::exception& error) {
-          // post_json reconnects on the next request; a daemon that is gone fails that again and ends here.
+          // A daemon that is gone fails the new connection too and ends this client here.
           failures.add(error.what());
           try {
-            client.emplace(socket_path);
+            client = connect();
           } catch (const std::exception& reconnect_error) {
             failures.add(reconnect_error.what());
             return;
@@ -144,7 +157,7 @@ LoadResult run_sign_load(const std::filesystem::path& socket_path, const Registe
     all.insert(all.end(), record.latencies.begin(), record.latencies.end());
     signed_messages.insert(signed_messages.end(), record.signed_messages.begin(), record.signed_messages.end());
   }
-  if (verify_all(key.public_key, signed_messages, std::max(1u, std::thread::hardware_concurrency()))) {
+  if (verify_all(public_key, signed_messages, std::max(1u, std::thread::hardware_concurrency()))) {
     result.verified = signed_messages.size();
   } else {
     failures.add("of the " + std::to_string(signed_messages.size()) +
@@ -153,6 +166,10 @@ LoadResult run_sign_load(const std::filesystem::path& socket_path, const Registe
   result.summary = summarize(std::move(all), elapsed);
   failures.move_into(result);
   return result;
+}
+
+LoadResult run_sign_load(const std::filesystem::path& socket_path, const RegisteredKey& key, const LoadPlan& plan) {
+  return run_load([&] { return std::make_unique<HttpSignClient>(socket_path, key.handle); }, key.public_key, plan);
 }
 
 }  // namespace cryftee::bench

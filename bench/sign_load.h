@@ -1,7 +1,10 @@
 #pragma once
-// BLS signing through the daemon's API: POST /v1/staking/bls/sign from concurrent keep-alive clients.
+// BLS signing through the daemon from concurrent clients, each on a connection of its own: the REST API
+// (POST /v1/staking/bls/sign over HTTP/1.1 keep-alive) or the gRPC signer (grpc_sign_client.h).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,8 +43,22 @@ struct LoadResult {
   std::size_t verified = 0;             // signatures verified after the run (all of them, batch_verify.h)
 };
 
-// Each client opens its own connection before the clock starts, then signs distinct 32-byte messages one
-// after the other until the plan is used up. Every counted signature is verified afterwards, untimed.
+// One client on one connection.
+class SignClient {
+ public:
+  virtual ~SignClient() = default;
+  // Signs `message` with the signature DST: nullopt and the 96 bytes in *signature, or what went wrong.
+  // Throws std::runtime_error on a transport error; the runner then connects anew.
+  virtual std::optional<std::string> sign(ByteView message, Bytes* signature) = 0;
+};
+// Opens a connection; throws std::runtime_error when it cannot.
+using SignClientFactory = std::function<std::unique_ptr<SignClient>()>;
+
+// Each client connects before the clock starts, then signs distinct 32-byte messages one after the other
+// until the plan is used up. Every counted signature is verified against `public_key` afterwards, untimed.
+LoadResult run_load(const SignClientFactory& connect, ByteView public_key, const LoadPlan& plan);
+
+// run_load over the REST API on the daemon's Unix socket, with the registered key.
 LoadResult run_sign_load(const std::filesystem::path& socket_path, const RegisteredKey& key, const LoadPlan& plan);
 
 }  // namespace cryftee::bench

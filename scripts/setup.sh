@@ -31,6 +31,8 @@ apt_packages=(
   libtss2-dev libtss2-tcti-swtpm0 libtss2-tcti-pcap0 swtpm swtpm-tools tpm2-tools
   # gcore, for the test that searches a core of the running daemon for secrets
   gdb
+  # the AvalancheGo signer's gRPC server (src/grpc/) and the compilers that generate its stubs
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
 )
 [ "$with_browser" -eq 1 ] && apt_packages+=(chromium fonts-dejavu-core)
 

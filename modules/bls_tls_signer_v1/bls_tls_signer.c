@@ -23,6 +23,14 @@ static int get_string(cryftee_str request, const char* key, cryftee_str* value) 
   return cryftee_json_get(request, key, value) == CRYFTEE_JSON_STRING && value->len > 0;
 }
 
+/* The size base64 text decodes to (padded or not), so a message one byte over the limit is called too
+ * large rather than malformed. */
+static uint32_t base64_decoded_size(cryftee_str text) {
+  uint32_t padding = 0;
+  while (padding < 2 && padding < text.len && text.ptr[text.len - 1 - padding] == '=') ++padding;
+  return (uint32_t)((uint64_t)(text.len - padding) * 3 / 4);
+}
+
 /* Public keys arrive as base64 or as hex with or without 0x; hex wins when it has the expected size. */
 static int32_t decode_key(cryftee_str text, uint8_t* out, uint32_t cap, uint32_t expected) {
   int32_t n = cryftee_hex_decode(text, out, cap);
@@ -229,7 +237,7 @@ static cryftee_response bls_sign(cryftee_str request) {
       cryftee_json_get(request, "data", &text) != CRYFTEE_JSON_STRING) {
     return missing("'message' (or 'data') is required: the bytes to sign, base64");
   }
-  if (text.len / 4 * 3 > MAX_MESSAGE_BYTES + 3) {
+  if (base64_decoded_size(text) > MAX_MESSAGE_BYTES) {
     return cryftee_error(413, "message_too_large", "the message is larger than 65536 bytes");
   }
   uint8_t* message = (uint8_t*)cryftee_arena_alloc(MAX_MESSAGE_BYTES);
@@ -351,7 +359,7 @@ static cryftee_response tls_sign(cryftee_str request) {
       return invalid("'digest' must be 32 bytes (a SHA-256 output), base64");
     }
   } else if (cryftee_json_get(request, "data", &text) == CRYFTEE_JSON_STRING) {
-    if (text.len / 4 * 3 > MAX_MESSAGE_BYTES + 3) {
+    if (base64_decoded_size(text) > MAX_MESSAGE_BYTES) {
       return cryftee_error(413, "message_too_large", "'data' is larger than 65536 bytes");
     }
     uint8_t* data = (uint8_t*)cryftee_arena_alloc(MAX_MESSAGE_BYTES);

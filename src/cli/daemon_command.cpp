@@ -29,6 +29,7 @@
 #include "custody/web3signer_client.h"
 #include "custody/web3signer_custody.h"
 #include "custody/web3signer_health.h"
+#include "grpc/signer_server.h"
 #include "runtime/dispatch.h"
 #include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
@@ -150,7 +151,10 @@ int serve(Config& config) {
   if (sealer->durable()) store.emplace(*config.key_data_dir, *sealer);
   DurableCustody custody(memory, *sealer, store ? &*store : nullptr);
   custody.open();
-  runtime::load_startup_keys(config, custody);
+  const std::optional<std::string> startup_key = runtime::load_startup_keys(config, custody);
+  // A key generated for this run only is never the gRPC signer's key unless named (grpc/signer_key.h).
+  std::vector<std::string> transient_keys;
+  if (startup_key && !config.web3signer.key_material) transient_keys.push_back(*startup_key);
   // Imported: the only copy left is custody's, in locked memory.
   if (config.web3signer.key_material) {
     secure_zero(*config.web3signer.key_material);
@@ -196,6 +200,9 @@ int serve(Config& config) {
   const http::StaticFiles kiosk_files(config.ui_dir);
   http::add_daemon_routes(router, context, kiosk_files);
 
+  // Before the API opens, so a node that waits for the API finds the signer listening.
+  const auto signer_listener =
+      grpc_signer::start_signer_server(config, custody.bls_keys(), transient_keys, registry, dispatcher);
   http::Server server(config, router, [&connection](const http::Response& response) {
     connection.record(response.status, error_code_of(response));
   });

@@ -34,6 +34,9 @@ struct HostPort {
   unsigned short port = 0;
 };
 
+// 127.0.0.0/8, ::1 or an IPv4-mapped 127.0.0.0/8 address (config/values.cpp).
+bool is_loopback(const HostPort& address);
+
 struct Limits {
   std::size_t max_body_bytes = defaults::kMaxBodyBytes;
   std::size_t max_header_bytes = defaults::kMaxHeaderBytes;
@@ -90,6 +93,16 @@ struct SigningPolicy {
   std::optional<std::uint32_t> warp_network_id;  // set: the signature DST signs only this network's warp messages
 };
 
+// AvalancheGo's remote signer over gRPC (src/grpc/); off unless an address is set.
+struct GrpcSignerSettings {
+  std::optional<std::filesystem::path> unix_path;  // from "unix:PATH"
+  std::optional<HostPort> address;                 // from "HOST:PORT": loopback, or any with mTLS
+  // The BLS key it signs with: a public key (hex or base64) or a key handle; unset: the only durable key.
+  std::optional<std::string> key;
+
+  bool enabled() const { return unix_path.has_value() || address.has_value(); }
+};
+
 struct Config {
   // Modules and trust
   std::filesystem::path module_dir = defaults::kModuleDir;
@@ -134,6 +147,8 @@ struct Config {
   std::optional<std::filesystem::path> key_data_dir;
   KeyStoreSettings key_store;
   SigningPolicy signing_policy;
+
+  GrpcSignerSettings grpc_signer;
 
   // Where the values came from, for the start-up log line (file paths and setting names, never values).
   std::vector<std::string> sources;

@@ -59,6 +59,8 @@ inline constexpr unsigned kKeyDerivationThreads = 1;
 inline constexpr std::size_t kKeyDerivationQueue = 4;
 inline constexpr unsigned kIoThreads = 0;      // 0: one per core
 inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
+// Threads of the gRPC signer listener's server; a call beyond them is answered RESOURCE_EXHAUSTED.
+inline constexpr unsigned kGrpcSignerMaxThreads = 64;
 
 // The sane range of each number a user may set; a value outside it is a configuration error.
 inline constexpr std::size_t kMaxBodyBytesCeiling = 64 << 20;     // 64 MiB

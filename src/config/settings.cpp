@@ -393,6 +393,21 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) {
                      d.config.signing_policy.warp_network_id = static_cast<std::uint32_t>(parse_integer(a, 0, UINT32_MAX));
                    }});
+
+  // ---- AvalancheGo signer (gRPC)
+  table.push_back({.id = "grpc_signer.addr", .group = "AvalancheGo signer (gRPC)", .flag = "--grpc-signer-addr",
+                   .env = "CRYFTEE_GRPC_SIGNER_ADDR", .value_name = "HOST:PORT|unix:PATH",
+                   .help = "Serve AvalancheGo's remote signer (signer.proto) for a node's "
+                           "--staking-rpc-signer-endpoint: a loopback HOST:PORT, or unix:PATH (mode 0660, "
+                           "--allowed-peer-uids applies). Any other address needs --tls-cert, --tls-key and "
+                           "--tls-client-ca (clients must then present a certificate). Not set: no gRPC signer.",
+                   .apply = [](Draft& d, const Assignment& a) { parse_grpc_signer_addr(a, d.config.grpc_signer); }});
+  table.push_back({.id = "grpc_signer.key", .group = "AvalancheGo signer (gRPC)", .flag = "--grpc-signer-key",
+                   .env = "CRYFTEE_GRPC_SIGNER_KEY", .value_name = "PUBKEY|HANDLE",
+                   .help = "The BLS key the gRPC signer signs with, present at start: its public key (hex or "
+                           "base64) or its key handle. Not set: the one durable BLS key; with none or several, "
+                           "start is refused with a line that lists them.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.grpc_signer.key = parse_key_reference(a); }});
   return table;
 }
 

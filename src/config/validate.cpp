@@ -146,6 +146,29 @@ void resolve_token(Draft& draft, const SecretToken& secret) {
   secret.token.reset();
 }
 
+// AvalancheGo's signer client connects with insecure credentials, so the gRPC signer listens only where no
+// stranger can reach it (loopback, a Unix socket), unless every client must show a certificate from the
+// configured client CA.
+void require_private_grpc_signer(const Draft& draft) {
+  const auto& config = draft.config;
+  const auto& grpc = config.grpc_signer;
+  if (grpc.key && !grpc.enabled()) {
+    throw ConfigError(draft.origin_of("grpc_signer.key", "grpc_signer.key") + ": is set without " +
+                      spelled("grpc_signer.addr") + " (accepted: set both to serve the gRPC signer, or neither)");
+  }
+  const std::string origin = draft.origin_of("grpc_signer.addr", "grpc_signer.addr");
+  if (grpc.unix_path && config.transport == Transport::Uds && *grpc.unix_path == config.uds_path) {
+    throw ConfigError(origin + ": '" + grpc.unix_path->native() + "' is the API's socket (accepted: another path)");
+  }
+  if (!grpc.address || is_loopback(*grpc.address)) return;
+  if (config.tls_cert && config.tls_key && config.tls_client_ca) return;
+  throw ConfigError(origin + ": '" + host_port_text(*grpc.address) +
+                    "' is not a loopback address, and AvalancheGo's signer client sends no credentials (accepted: "
+                    "127.0.0.1:PORT, [::1]:PORT or unix:PATH; or set " + spelled("tls.cert") + ", " +
+                    spelled("tls.key") + " and " + spelled("tls.client_ca") +
+                    " so that only clients with a certificate from that CA are served)");
+}
+
 }  // namespace
 
 void finish_and_validate(Draft& draft) {
@@ -183,6 +206,7 @@ void finish_and_validate(Draft& draft) {
                       ": 'true' needs a Web3Signer URL (accepted: set " + spelled("web3signer.urls") +
                       ", or disable Web3Signer)");
   }
+  require_private_grpc_signer(draft);
 }
 
 }  // namespace cryftee::config

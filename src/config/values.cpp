@@ -183,6 +183,11 @@ HostPort parse_host_port(const Assignment& assignment) {
   return HostPort{host, static_cast<unsigned short>(*port)};
 }
 
+std::string host_port_text(const HostPort& address) {
+  const bool v6 = address.host.find(':') != std::string::npos;
+  return (v6 ? "[" + address.host + "]" : address.host) + ":" + std::to_string(address.port);
+}
+
 std::string parse_sha256_reference(const Assignment& assignment) {
   constexpr std::string_view kAccepted = "sha256: followed by 64 hex digits";
   constexpr std::string_view kPrefix = "sha256:";
@@ -284,4 +289,44 @@ std::string parse_base64_secret(const Assignment& assignment, std::size_t size) 
   return text;
 }
 
+void parse_grpc_signer_addr(const Assignment& assignment, GrpcSignerSettings& target) {
+  constexpr std::string_view kUnixPrefix = "unix:";
+  const std::string text = trimmed(parse_text(assignment));
+  target.unix_path.reset();
+  target.address.reset();
+  if (!text.starts_with(kUnixPrefix)) {
+    target.address = parse_host_port(assignment);
+    return;
+  }
+  // gRPC spells an absolute socket path both unix:/run/x.sock and unix:///run/x.sock.
+  std::string path = text.substr(kUnixPrefix.size());
+  if (path.starts_with("///")) path.erase(0, 2);
+  const std::string accepted = "unix: followed by an absolute path of at most " +
+                               std::to_string(defaults::kMaxUdsPathLength) + " bytes, or HOST:PORT";
+  if (!path.starts_with('/') || path.find('\0') != std::string::npos) reject(assignment, "is not an absolute socket path", accepted);
+  if (path.size() > defaults::kMaxUdsPathLength) reject(assignment, "is too long for a Unix socket", accepted);
+  target.unix_path = std::move(path);
+}
+
+std::string parse_key_reference(const Assignment& assignment) {
+  std::string text = trimmed(parse_text(assignment));
+  const bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (text.empty() || !printable) {
+    reject(assignment, "is not a key reference", "a BLS public key (hex, with or without 0x, or base64) or a key handle");
+  }
+  return text;
+}
+
 }  // namespace cryftee::config
+
+namespace cryftee {
+
+bool is_loopback(const HostPort& address) {
+  in_addr v4{};
+  if (::inet_pton(AF_INET, address.host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, address.host.c_str(), &v6) != 1) return false;
+  return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+}
+
+}  // namespace cryftee

@@ -43,5 +43,11 @@ std::vector<unsigned> parse_pcr_indexes(const Assignment& assignment, unsigned m
 std::vector<std::string> parse_module_ids(const Assignment& assignment);
 // Base64 of exactly `size` bytes, not all zero; returns the text unchanged. Never echoes the value.
 std::string parse_base64_secret(const Assignment& assignment, std::size_t size);
+// "127.0.0.1:323" or "[::1]:323", as parse_host_port reads it.
+std::string host_port_text(const HostPort& address);
+// "unix:PATH" (an absolute path; unix:///PATH too) or HOST:PORT, into `target`'s unix_path or address.
+void parse_grpc_signer_addr(const Assignment& assignment, GrpcSignerSettings& target);
+// A public key or key handle as text; checked against the keys held only when the daemon starts.
+std::string parse_key_reference(const Assignment& assignment);
 
 }  // namespace cryftee::config

@@ -4,7 +4,6 @@
 // (register_secrets.h): the module sees only the keyHandle of what was imported. Register answers also say
 // where the key lives (custody, durable, sealer, web3signerCopy), from custody itself rather than from the
 // module, so a module cannot claim a durability it does not have.
-#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -36,22 +35,6 @@ constexpr StakingRoute kStakingRoutes[] = {
     {"/v1/staking/tls/register", "tls_register", "tls"},
     {"/v1/staking/tls/sign", "tls_sign", "tls"},
 };
-
-bool declares(const ModuleRecord& record, const std::string& capability) {
-  const auto& capabilities = record.entry.capabilities;
-  return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
-}
-
-const ModuleRecord& module_for(const Registry& registry, const StakingRoute& route) {
-  const ModuleRecord* module = registry.default_for(route.family);
-  if (module == nullptr || !declares(*module, route.capability)) {
-    throw unavailable(std::string("no module provides ") + route.capability +
-                          ": load a trusted module that declares it and is the default for '" + route.family +
-                          "' (GET /v1/staking/status lists every module and why it did not load)",
-                      "no_module");
-  }
-  return *module;
-}
 
 runtime::Dispatcher& dispatcher(ApiContext& context) {
   if (context.dispatcher == nullptr || context.custody == nullptr) {
@@ -130,7 +113,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
                           nlohmann::json body = json_object_body(request);
                           dispatcher(context);
                           std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
-                          const ModuleRecord& module = module_for(*registry, route);
+                          const ModuleRecord& module = registry->serving(route.family, route.capability);
                           call_module(context, quota, request, registry, module, route.capability, std::move(body),
                                       finish);
                           // Parsing the body left the request's secret fields in frames below this one.

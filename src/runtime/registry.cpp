@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/error.h"
+
 namespace cryftee {
 
 const char* module_failure_name(ModuleFailure failure) {
@@ -36,6 +38,21 @@ const ModuleRecord* Registry::default_for(const std::string& family) const {
   if (it == defaults.end()) return nullptr;
   const ModuleRecord* record = find(it->second);
   return record && record->status.loaded ? record : nullptr;
+}
+
+const ModuleRecord& Registry::serving(const std::string& family, const std::string& capability) const {
+  const ModuleRecord* module = default_for(family);
+  if (module == nullptr || !declares(*module, capability)) {
+    throw unavailable("no module provides " + capability + ": load a trusted module that declares it and is the default for '" +
+                          family + "' (GET /v1/staking/status lists every module and why it did not load)",
+                      "no_module");
+  }
+  return *module;
+}
+
+bool declares(const ModuleRecord& record, const std::string& capability) {
+  const auto& capabilities = record.entry.capabilities;
+  return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
 }
 
 }  // namespace cryftee

@@ -64,6 +64,9 @@ struct ModuleRecord {
   std::string gui_reason;
 };
 
+// True when the module's manifest entry declares the capability (an operation it offers).
+bool declares(const ModuleRecord& record, const std::string& capability);
+
 struct Registry {
   std::uint64_t epoch = 0;  // increases with every successful (re)load
   std::string manifest_path;
@@ -79,6 +82,9 @@ struct Registry {
   const ModuleRecord* find(const std::string& id) const;
   // The loaded default module for a capability family ("bls", "tls"), or nullptr.
   const ModuleRecord* default_for(const std::string& family) const;
+  // The module that serves `capability` ("bls_sign") for every client: the loaded default for `family`
+  // when it declares the capability. Throws cryftee::Error 503 no_module saying what to load otherwise.
+  const ModuleRecord& serving(const std::string& family, const std::string& capability) const;
 };
 
 class RegistryHolder {

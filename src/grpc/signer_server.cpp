@@ -1,0 +1,124 @@
+#include "grpc/signer_server.h"
+
+#include <grpc/support/log.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <grpcpp/server_posix.h>
+
+#include <fstream>
+#include <iterator>
+#include <mutex>
+
+#include "config/defaults.h"
+#include "config/values.h"
+#include "grpc/signer_key.h"
+#include "http/listener_error.h"
+#include "util/encoding.h"
+#include "util/log.h"
+
+namespace cryftee::grpc_signer {
+namespace {
+
+constexpr std::string_view kFdPeerPrefix = "fd:";  // how gRPC names a connection added from a descriptor
+
+std::string read_pem(const std::filesystem::path& file, const std::string& listener) {
+  std::ifstream stream(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  if (!stream.good() && !stream.eof()) throw http::ListenerError(listener + ": cannot read " + file.string());
+  if (text.empty()) throw http::ListenerError(listener + ": " + file.string() + " is empty or unreadable");
+  return text;
+}
+
+// TLS 1.2+ with the API's certificate and key; a client must present a certificate that --tls-client-ca
+// signed, or the handshake fails.
+std::shared_ptr<grpc::ServerCredentials> mutual_tls(const Config& config, const std::string& listener) {
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_root_certs = read_pem(*config.tls_client_ca, listener);
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair{read_pem(*config.tls_key, listener),
+                                                         read_pem(*config.tls_cert, listener)};
+  options.pem_key_cert_pairs.push_back(pair);
+  auto credentials = grpc::SslServerCredentials(options);  // gRPC keeps its own copy of the key
+  secure_zero(pair.private_key);
+  secure_zero(options.pem_key_cert_pairs.front().private_key);
+  return credentials;
+}
+
+// gRPC's own diagnostics go into the daemon's log, as structured lines, instead of raw stderr text.
+void forward_grpc_log(gpr_log_func_args* args) {
+  const nlohmann::json fields = {{"message", args->message}, {"file", args->file}, {"line", args->line}};
+  if (args->severity == GPR_LOG_SEVERITY_ERROR) {
+    log::warn("grpc_core", fields);
+  } else {
+    log::debug("grpc_core", fields);
+  }
+}
+
+}  // namespace
+
+SignerServer::SignerServer(const Config& config, SignerCalls calls)
+    : calls_(std::move(calls)),
+      service_(calls_, [this](const grpc::ServerContext& context) { return peer_of(context); }) {
+  static std::once_flag log_forwarding;
+  std::call_once(log_forwarding, [] { gpr_set_log_function(forward_grpc_log); });
+
+  const GrpcSignerSettings& settings = config.grpc_signer;
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_body_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, static_cast<int>(config.limits.idle_timeout.count()));
+  // gRPC would otherwise share the port (SO_REUSEPORT) with another process already listening on it.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  grpc::ResourceQuota quota("cryftee-grpc-signer");
+  quota.SetMaxThreads(static_cast<int>(defaults::kGrpcSignerMaxThreads));
+  builder.SetResourceQuota(quota);
+
+  std::string where;
+  bool tls = false;
+  int bound_port = 0;
+  if (settings.unix_path) {
+    where = "unix:" + settings.unix_path->string();
+    unix_ = std::make_unique<UnixListener>(*settings.unix_path, config.allowed_peer_uids);
+  } else {
+    where = config::host_port_text(*settings.address);
+    tls = !is_loopback(*settings.address);
+    builder.AddListeningPort(where, tls ? mutual_tls(config, "gRPC signer " + where) : grpc::InsecureServerCredentials(),
+                             &bound_port);
+  }
+  server_ = builder.BuildAndStart();
+  if (!server_ || (!unix_ && bound_port == 0)) {
+    throw http::ListenerError("gRPC signer listener " + where +
+                              ": cannot listen (the address is in use or not on this machine; choose another "
+                              "--grpc-signer-addr)");
+  }
+  if (unix_) unix_->start([this](int fd) { grpc::AddInsecureChannelFromFd(server_.get(), fd); });
+
+  log::info("listening", {{"listener", "grpc_signer"}, {"address", where}, {"tls", tls},
+                          {"keyHandle", calls_.key().handle}, {"pubkey", "0x" + hex_encode(calls_.key().public_key)},
+                          {"allowed_peer_uids", unix_ ? nlohmann::json(config.allowed_peer_uids) : nlohmann::json()}});
+}
+
+SignerServer::~SignerServer() {
+  if (unix_) unix_->stop();
+  server_->Shutdown(std::chrono::system_clock::now() + defaults::kShutdownDrain);
+  server_->Wait();
+}
+
+std::string SignerServer::peer_of(const grpc::ServerContext& context) const {
+  const std::string peer = context.peer();
+  if (!unix_ || !peer.starts_with(kFdPeerPrefix)) return peer;
+  try {
+    return unix_->peer_address(std::stoi(peer.substr(kFdPeerPrefix.size())));
+  } catch (const std::exception&) {
+    return peer;
+  }
+}
+
+std::unique_ptr<SignerServer> start_signer_server(const Config& config, const std::vector<BlsKeyInfo>& held,
+                                                  const std::vector<std::string>& transient, RegistryHolder& registry,
+                                                  runtime::Dispatcher& dispatcher) {
+  if (!config.grpc_signer.enabled()) return nullptr;
+  BlsKeyInfo key = choose_signer_key(held, transient, config.grpc_signer.key);
+  return std::make_unique<SignerServer>(config, SignerCalls(std::move(key), registry, dispatcher));
+}
+
+}  // namespace cryftee::grpc_signer

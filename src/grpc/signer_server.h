@@ -1,0 +1,51 @@
+#pragma once
+// The gRPC signer listener (--grpc-signer-addr) that a stock AvalancheGo node (or cryftgo) calls through
+// --staking-rpc-signer-endpoint. Such a node connects with insecure credentials, assuming a local signer,
+// so the listener is one of:
+//   unix:PATH       its own accept loop checks the peer uid allow-list (unix_listener.h), plaintext
+//   loopback:PORT   plaintext, reachable from this machine only
+//   any other       TLS that demands a client certificate from --tls-client-ca (config validation refuses
+//                   such an address without one)
+// Limits shared with the REST API: --max-body-bytes bounds a request message (gRPC answers a larger one
+// RESOURCE_EXHAUSTED before it reaches the signer), --idle-timeout-ms closes idle connections, and on
+// stop calls in flight get defaults::kShutdownDrain to finish.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/server.h>
+
+#include "config/config.h"
+#include "grpc/signer_calls.h"
+#include "grpc/signer_service.h"
+#include "grpc/unix_listener.h"
+
+namespace cryftee::grpc_signer {
+
+class SignerServer {
+ public:
+  // Opens the listener and starts serving; throws http::ListenerError naming the address when it cannot.
+  SignerServer(const Config& config, SignerCalls calls);
+  // Stops accepting, then lets calls in flight finish for up to defaults::kShutdownDrain.
+  ~SignerServer();
+  SignerServer(const SignerServer&) = delete;
+  SignerServer& operator=(const SignerServer&) = delete;
+
+ private:
+  std::string peer_of(const grpc::ServerContext& context) const;
+
+  SignerCalls calls_;
+  std::unique_ptr<UnixListener> unix_;
+  SignerService service_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+// When config.grpc_signer is set: chooses the served key among `held` (custody's BLS keys at start;
+// `transient` ones are never chosen unless named, see signer_key.h) and starts the listener. nullptr
+// when no gRPC signer is configured. Throws cryftee::Error when no key fits, http::ListenerError when the
+// listener cannot open.
+std::unique_ptr<SignerServer> start_signer_server(const Config& config, const std::vector<BlsKeyInfo>& held,
+                                                  const std::vector<std::string>& transient, RegistryHolder& registry,
+                                                  runtime::Dispatcher& dispatcher);
+
+}  // namespace cryftee::grpc_signer
