@@ -86,9 +86,15 @@ Response Router::handle(const Request& request) const {
     if (path_known) return error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
     return error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
   }
+  Response response = answer(*match, request);
+  response.route = match->prefix ? match->path + "*" : match->path;
+  return response;
+}
+
+Response Router::answer(const Route& route, const Request& request) const {
   try {
-    check_access(*match, request);
-    return match->handler(request);
+    check_access(route, request);
+    return route.handler(request);
   } catch (const Error& error) {
     return error_response(error);
   } catch (const nlohmann::json::exception& error) {

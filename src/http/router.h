@@ -42,6 +42,7 @@ class Router {
     Handler handler;
   };
   void check_access(const Route& route, const Request& request) const;
+  Response answer(const Route& route, const Request& request) const;
 
   AccessPolicy policy_;
   std::vector<Route> routes_;
