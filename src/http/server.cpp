@@ -76,7 +76,7 @@ class Server::Impl {
     }
   }
 
-  void run() {
+  void run(const ServerEvents& events) {
     signals_.async_wait([this](const boost::system::error_code& error, int signal_number) {
       if (error) return;
       log::info("signal_received", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
@@ -90,12 +90,14 @@ class Server::Impl {
     threads.reserve(thread_count);
     for (unsigned i = 0; i < thread_count; ++i) threads.emplace_back([this] { io_.run(); });
     log::info("serving", {{"io_threads", thread_count}, {"max_connections", config_.limits.max_connections}});
+    if (events.serving) events.serving();
 
     {
       std::unique_lock lock(stop_mutex_);
       stop_wanted_.wait(lock, [this] { return stop_requested_; });
     }
     log::info("stopping", {{"drain_ms", defaults::kShutdownDrain.count()}});
+    if (events.stopping) events.stopping();
     close_acceptors();
     const std::size_t still_open = book_.shut_down_and_drain(defaults::kShutdownDrain);
     if (still_open > 0) log::warn("drain_timeout", {{"open_connections", still_open}});
@@ -261,7 +263,7 @@ class Server::Impl {
 Server::Server(const Config& config, const Router& router, ResponseObserver observer)
     : impl_(std::make_unique<Impl>(config, router, std::move(observer))) {}
 Server::~Server() = default;
-void Server::run() { impl_->run(); }
+void Server::run(const ServerEvents& events) { impl_->run(events); }
 void Server::stop() { impl_->stop(); }
 
 }  // namespace cryftee::http

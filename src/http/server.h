@@ -5,6 +5,7 @@
 //
 //   transport uds:   API on the Unix socket; plain-HTTP kiosk on http_addr (unless the kiosk is disabled)
 //   transport https: API and kiosk together on the HTTPS listener at http_addr
+#include <functional>
 #include <memory>
 
 #include "config/config.h"
@@ -12,6 +13,12 @@
 #include "http/response_observer.h"
 
 namespace cryftee::http {
+
+// What run() tells its caller as it goes (e.g. to notify systemd); either may be empty.
+struct ServerEvents {
+  std::function<void()> serving;   // every listener accepts and the threads are running
+  std::function<void()> stopping;  // the listeners are about to close and the drain begins
+};
 
 class Server {
  public:
@@ -24,7 +31,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Serves until SIGINT or SIGTERM arrives (or stop() is called), then drains and cleans up.
-  void run();
+  void run(const ServerEvents& events = {});
   // Asks run() to stop; safe from any thread.
   void stop();
 
