@@ -4,6 +4,7 @@
 #include "config/environment.h"
 #include "config/flags.h"
 #include "config/help.h"
+#include "config/install_layout.h"
 #include "config/toml_file.h"
 #include "config/validate.h"
 
@@ -47,6 +48,11 @@ ConfigOutcome load_config(int argc, const char* const* argv, const Environment& 
   // Lowest precedence first, so that each layer overrides the ones before it; every layer is validated
   // even where a higher one overrides it, so a bad value anywhere is reported.
   Draft draft;
+  if (const auto layout = config::running_install_layout()) {
+    draft.config.module_dir = layout->module_dir;
+    draft.config.ui_dir = layout->ui_dir;
+    draft.config.trust_config = layout->trust_config;
+  }
   if (const auto file = environment.find(config::kCryftgoFileVariable); file != environment.end() && !file->second.empty()) {
     const auto assignments = config::read_cryftgo_json(file->second, config::kCryftgoFileVariable);
     apply_all(draft, assignments);
