@@ -25,6 +25,8 @@ apt_packages=(
   # libnode's runtime libraries (libnode itself is unpacked locally, see below)
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
   openssl curl nodejs
+  # metrics, systemd readiness, and the .deb with its checks (cmake/package.cmake, tests/package/)
+  prometheus-cpp-dev libsystemd-dev prometheus dpkg-dev fakeroot lintian systemd help2man file
 )
 [ "$with_browser" -eq 1 ] && apt_packages+=(chromium fonts-dejavu-core)
 
