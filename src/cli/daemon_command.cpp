@@ -20,6 +20,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "metrics/metrics.h"
 #include "custody/memory_custody.h"
 #include "custody/web3signer_client.h"
 #include "custody/web3signer_custody.h"
@@ -28,6 +29,7 @@
 #include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
 #include "runtime/startup_keys.h"
+#include "service/systemd_notify.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "version.h"
@@ -48,6 +50,23 @@ void log_registry(const char* event, const Registry& registry) {
   for (const ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
   log::info(event, {{"epoch", registry.epoch}, {"manifest", registry.manifest_path}, {"modules", registry.modules.size()},
                     {"loaded", loaded}});
+}
+
+// The one-line STATUS= systemd shows: what is loaded and where the daemon listens.
+std::string service_status(const Config& config, const Registry& registry) {
+  std::size_t loaded = 0;
+  for (const ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
+  std::string status = "serving: " + std::to_string(loaded) + "/" + std::to_string(registry.modules.size()) +
+                       " modules loaded, registry epoch " + std::to_string(registry.epoch) + "; API ";
+  const std::string& host = config.http_addr.host;
+  const std::string address =
+      (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + std::to_string(config.http_addr.port);
+  if (config.transport == Transport::Uds) {
+    status += "unix:" + config.uds_path.string() + "; kiosk " + (config.kiosk_enabled ? address : "off");
+  } else {
+    status += "https://" + address;
+  }
+  return status;
 }
 
 // The machine code of a JSON error body, for the connection counters; empty when there is none.
@@ -105,10 +124,18 @@ int serve(const Config& config) {
   std::mutex reload_mutex;
   auto reload = [&config, &registry, &reload_mutex, &dispatcher]() -> std::shared_ptr<const Registry> {
     std::lock_guard lock(reload_mutex);
-    auto next = build_registry(config, registry.current()->epoch + 1, dispatcher.engine_check());
+    std::shared_ptr<const Registry> next;
+    try {
+      next = build_registry(config, registry.current()->epoch + 1, dispatcher.engine_check());
+    } catch (...) {
+      metrics::process_metrics().count_reload(false);
+      throw;
+    }
+    metrics::process_metrics().count_reload(true);
     registry.replace(next);
     dispatcher.retain_only(*next);
     log_registry("registry_swapped", *next);
+    service::notify_status(service_status(config, *next));
     return next;
   };
   http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
@@ -131,7 +158,9 @@ int serve(const Config& config) {
   http::Server server(config, router, [&connection](const http::Response& response) {
     connection.record(response.status, error_code_of(response));
   });
-  server.run();
+  server.run(http::ServerEvents{
+      .serving = [&config, &registry] { service::notify_ready(service_status(config, *registry.current())); },
+      .stopping = [] { service::notify_stopping("draining requests in flight"); }});
   return 0;
 }
 
