@@ -5,8 +5,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
-import { startDaemon } from './lib/daemon.mjs';
+import { SOURCE_DIR, startDaemon, tempDir } from './lib/daemon.mjs';
 
 const SIG_DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 const POP_DST = 'BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
@@ -128,4 +130,22 @@ test('the kiosk listener serves /metrics read-only and counts its own requests',
   assert.ok(sample(now, 'cryftee_http_requests_total', { listener: 'kiosk', method: 'GET', route: '/metrics', status: '200' }) >= 1);
   assert.equal((await daemon.kiosk('POST', '/metrics', {})).status, 405);
   assert.equal((await daemon.kiosk('DELETE', '/metrics')).status, 405);
+});
+
+test('docs/install.md lists every metric a scrape shows, and its example alerts pass promtool and use only those', async () => {
+  const docs = fs.readFileSync(path.join(SOURCE_DIR, 'docs', 'install.md'), 'utf8');
+  const listed = new Set([...docs.matchAll(/^\| `(cryftee_[a-z0-9_]+)` \|/gm)].map((m) => m[1]));
+  // Runs after the traffic above, so every family with something to show is in this scrape.
+  for (const [, name] of (await scrape()).matchAll(/^# TYPE (\S+) /gm)) {
+    assert.ok(listed.has(name), `the scrape shows ${name}, which docs/install.md does not list`);
+  }
+  const rules = [...docs.matchAll(/```yaml\n(groups:[\s\S]*?)```/g)].map((m) => m[1]);
+  assert.equal(rules.length, 1, 'docs/install.md should hold one block of alerting rules');
+  const file = path.join(tempDir('cryftee-rules-'), 'rules.yml');
+  fs.writeFileSync(file, rules[0]);
+  const promtool = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+  assert.equal(promtool.status, 0, `promtool check rules:\n${promtool.stdout}${promtool.stderr}`);
+  for (const [name] of rules[0].matchAll(/cryftee_[a-z0-9_]+/g)) {
+    assert.ok(listed.has(name.replace(/_bucket$/, '')), `the rules use ${name}, which docs/install.md does not list`);
+  }
 });
