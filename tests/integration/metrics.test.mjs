@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
 import { SOURCE_DIR, startDaemon, tempDir } from './lib/daemon.mjs';
+import { startStandIn } from './lib/standin.mjs';
 
 const SIG_DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 const POP_DST = 'BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
@@ -147,5 +148,32 @@ test('docs/install.md lists every metric a scrape shows, and its example alerts 
   assert.equal(promtool.status, 0, `promtool check rules:\n${promtool.stdout}${promtool.stderr}`);
   for (const [name] of rules[0].matchAll(/cryftee_[a-z0-9_]+/g)) {
     assert.ok(listed.has(name.replace(/_bucket$/, '')), `the rules use ${name}, which docs/install.md does not list`);
+  }
+});
+
+test('cryftee_web3signer_up follows the Web3Signer stand-in going away and coming back', async () => {
+  const standin = await startStandIn();
+  const custodian = await startDaemon({
+    args: ['--web3signer-enabled', '--web3signer-url', standin.url, '--web3signer-health-interval-ms', '100'] });
+  const up = async () => {
+    const text = (await custodian.request('GET', '/metrics')).text;
+    return [sample(parse(text), 'cryftee_web3signer_up', { check: 'reachable' }), text];
+  };
+  // The health checker runs in the background; wait (without a time assertion) for the state to show.
+  const until = async (wanted) => {
+    for (;;) {
+      const [value, text] = await up();
+      if (value === wanted) return text;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  try {
+    const text = await until(1);
+    assert.equal(sample(parse(text), 'cryftee_web3signer_up', { check: 'healthy' }), 1, text);
+    standin.stop();
+    await until(0);
+  } finally {
+    standin.stop();
+    await custodian.stop();
   }
 });
