@@ -7,6 +7,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <array>
+#include <initializer_list>
 #include <chrono>
 #include <mutex>
 #include <sstream>
@@ -34,6 +35,32 @@ std::string_view method_label(std::string_view method) {
   }
   return "other";
 }
+
+// Family::Add finds a label set under the family's lock in a map built from strings on every call. The
+// hot paths (one request, one signature, one module call) look their metric up here instead: one key
+// string, one hash lookup, and Add only the first time a label set is seen.
+template <typename T>
+class LabelCache {
+ public:
+  template <typename... Extra>
+  T& get(prometheus::Family<T>& family, std::initializer_list<std::pair<const char*, std::string_view>> labels,
+         const Extra&... extra) {
+    std::string key;
+    for (const auto& [name, value] : labels) key.append(value).append(1, '\n');
+    std::lock_guard lock(mutex_);
+    auto [slot, added] = metrics_.try_emplace(std::move(key), nullptr);
+    if (added) {
+      prometheus::Labels named;
+      for (const auto& [name, value] : labels) named.emplace(name, std::string(value));
+      slot->second = &family.Add(named, extra...);
+    }
+    return *slot->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, T*> metrics_;
+};
 
 }  // namespace
 
@@ -99,39 +126,18 @@ class Metrics::Impl {
 
   void observe_request(std::string_view listener, std::string_view method, std::string_view route, int status,
                        double seconds) {
-    const std::string_view verb = method_label(method);
-    std::string key;
-    key.reserve(listener.size() + verb.size() + route.size() + 8);
-    key.append(listener).append(1, '\n').append(verb).append(1, '\n').append(route).append(1, '\n');
-    const std::size_t latency_key_size = key.size();
-    key.append(std::to_string(status));
-    Counter* counter;
-    Histogram* histogram;
-    {
-      std::lock_guard lock(mutex_);
-      auto [count_slot, new_count] = request_counters_.try_emplace(key, nullptr);
-      if (new_count) {
-        count_slot->second = &requests_.Add({{"listener", std::string(listener)}, {"method", std::string(verb)},
-                                             {"route", std::string(route)}, {"status", std::to_string(status)}});
-      }
-      counter = count_slot->second;
-      auto [latency_slot, new_latency] = latency_histograms_.try_emplace(key.substr(0, latency_key_size), nullptr);
-      if (new_latency) {
-        latency_slot->second =
-            &latency_.Add({{"listener", std::string(listener)}, {"route", std::string(route)}}, kLatencyBuckets);
-      }
-      histogram = latency_slot->second;
-    }
-    counter->Increment();
-    histogram->Observe(seconds);
+    const std::string status_text = std::to_string(status);
+    request_counters_
+        .get(requests_, {{"listener", listener}, {"method", method_label(method)}, {"route", route}, {"status", status_text}})
+        .Increment();
+    latency_histograms_.get(latency_, {{"listener", listener}, {"route", route}}, kLatencyBuckets).Observe(seconds);
   }
 
   void count_signature(std::string_view key_type, std::string_view dst, std::string_view module) {
-    signatures_.Add({{"key_type", std::string(key_type)}, {"dst", std::string(dst)}, {"module", std::string(module)}})
-        .Increment();
+    signature_counters_.get(signatures_, {{"key_type", key_type}, {"dst", dst}, {"module", module}}).Increment();
   }
 
-  void count_module_call(std::string_view module) { module_calls_.Add({{"module", std::string(module)}}).Increment(); }
+  void count_module_call(std::string_view module) { module_call_counters_.get(module_calls_, {{"module", module}}).Increment(); }
 
   void count_module_failure(std::string_view module, std::string_view reason) {
     module_failures_.Add({{"module", std::string(module)}, {"reason", std::string(reason)}}).Increment();
@@ -168,11 +174,10 @@ class Metrics::Impl {
   Family<Counter>& reloads_;
   Family<Gauge>& web3signer_;
 
-  // Family::Add looks a label set up under its own lock with a map of strings built per call; the hot
-  // path (one lookup per request) goes through this cache of the metrics already made instead.
-  std::mutex mutex_;
-  std::unordered_map<std::string, Counter*> request_counters_;
-  std::unordered_map<std::string, Histogram*> latency_histograms_;
+  LabelCache<Counter> request_counters_;
+  LabelCache<Histogram> latency_histograms_;
+  LabelCache<Counter> signature_counters_;
+  LabelCache<Counter> module_call_counters_;
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}

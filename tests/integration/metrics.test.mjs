@@ -151,7 +151,7 @@ test('docs/install.md lists every metric a scrape shows, and its example alerts 
   }
 });
 
-test('cryftee_web3signer_up follows the Web3Signer stand-in going away and coming back', async () => {
+test('cryftee_web3signer_up follows the Web3Signer stand-in going away', async () => {
   const standin = await startStandIn();
   const custodian = await startDaemon({
     args: ['--web3signer-enabled', '--web3signer-url', standin.url, '--web3signer-health-interval-ms', '100'] });
