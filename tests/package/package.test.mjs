@@ -166,7 +166,7 @@ test('systemd-analyze verify accepts the shipped unit; it is Type=notify and har
   for (const line of ['Type=notify', 'RuntimeDirectory=cryftee', 'StateDirectory=cryftee', 'NoNewPrivileges=yes',
     'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'PrivateDevices=yes', 'DeviceAllow=/dev/tpmrm0 rw',
     'CapabilityBoundingSet=CAP_NET_BIND_SERVICE', 'SystemCallFilter=@system-service', 'LimitCORE=0',
-    'LoadCredential=cryftee.seal-passphrase', 'ExecStart=/usr/bin/cryftee --config /etc/cryftee/cryftee.toml']) {
+    'LoadCredential=seal_passphrase:cryftee.seal-passphrase', 'ExecStart=/usr/bin/cryftee --config /etc/cryftee/cryftee.toml']) {
     assert.ok(shipped.split('\n').includes(line), `the unit lacks ${line}`);
   }
   assert.match(shipped, /^#.*MemoryDenyWriteExecute=.*\n#.*JIT/m);
