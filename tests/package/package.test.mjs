@@ -161,7 +161,7 @@ test('lintian has nothing to say beyond the overrides the package explains', () 
   });
 });
 
-test('systemd-analyze verify accepts the shipped unit; it is Type=notify and hardened', () => {
+test('systemd-analyze verify accepts the shipped unit, hardened as docs/install.md says, with the recorded exposure score', () => {
   const shipped = fs.readFileSync(path.join(root, 'usr/lib/systemd/system/cryftee.service'), 'utf8');
   for (const line of ['Type=notify', 'RuntimeDirectory=cryftee', 'StateDirectory=cryftee', 'NoNewPrivileges=yes',
     'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'PrivateDevices=yes', 'DeviceAllow=/dev/tpmrm0 rw',
@@ -178,4 +178,11 @@ test('systemd-analyze verify accepts the shipped unit; it is Type=notify and har
   const result = spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' });
   assert.equal(result.status, 0, `systemd-analyze verify:\n${result.stdout}${result.stderr}`);
   assert.equal(result.stderr.trim(), '', result.stderr);
+
+  // The exposure score docs/install.md records is the one systemd-analyze gives the shipped unit.
+  const security = spawnSync('systemd-analyze', ['security', '--offline=yes', unit], { encoding: 'utf8' });
+  const score = /Overall exposure level for cryftee\.service: (\d+\.\d+)/.exec(security.stdout)?.[1];
+  assert.ok(score, `systemd-analyze security:\n${security.stdout}${security.stderr}`);
+  const docs = fs.readFileSync(path.join(process.env.CRYFTEE_SOURCE_DIR, 'docs', 'install.md'), 'utf8');
+  assert.ok(docs.includes(`rates the unit **${score} OK**`), `docs/install.md should record the exposure score ${score}`);
 });
