@@ -21,6 +21,8 @@ apt_packages=(
   libboost1.81-dev libssl-dev libcurl4-openssl-dev
   libicu-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev
   clang-16 lld-16 libclang-rt-16-dev libclang-rt-16-dev-wasm32
+  # llvm-symbolizer for readable sanitizer reports (the CRYFTEE_SANITIZE build in build-asan/)
+  llvm-16
   wasi-libc libc++-16-dev-wasm32 libc++abi-16-dev-wasm32
   # libnode's runtime libraries (libnode itself is unpacked locally, see below)
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1

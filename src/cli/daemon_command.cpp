@@ -12,14 +12,12 @@
 #include "cli/commands.h"
 #include "config/loader.h"
 #include "http/api_context.h"
-#include "http/api_routes.h"
 #include "http/connection_tracker.h"
+#include "http/daemon_routes.h"
 #include "http/listener_error.h"
 #include "http/module_facts.h"
-#include "http/module_gui_routes.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "http/static_files.h"
 #include "metrics/metrics.h"
 #include "custody/memory_custody.h"
 #include "custody/web3signer_client.h"
@@ -150,10 +148,8 @@ int serve(const Config& config) {
 
   const http::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
   http::Router router(policy);
-  http::add_api_routes(router, context);
-  http::add_module_gui_routes(router, registry);
   const http::StaticFiles kiosk_files(config.ui_dir);
-  router.add_prefix("/", http::Access::ReadOnly, [&kiosk_files](const http::Request& request) { return kiosk_files.serve(request); });
+  http::add_daemon_routes(router, context, kiosk_files);
 
   http::Server server(config, router, [&connection](const http::Response& response) {
     connection.record(response.status, error_code_of(response));

@@ -1,5 +1,6 @@
 // `cryftee module keygen | pubkey | hash | sign | verify`: the publisher's side of module trust. Every
-// verb goes through the same parsing, hashing, signing and registry code the daemon uses.
+// verb goes through the same parsing, hashing, signing and registry code (and, for verify, the same
+// engine checks) the daemon uses.
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +16,8 @@
 #include "config/config.h"
 #include "crypto/ed25519.h"
 #include "crypto/sha256.h"
+#include "runtime/dispatch.h"
+#include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
 #include "storage/file_reader.h"
 #include "storage/limits.h"
@@ -122,7 +125,10 @@ int verify(const fs::path& manifest_path, const fs::path& trust, const std::opti
   config.manifest_path = manifest_path;
   config.module_dir = module_dir.value_or(directory_of(manifest_path));
   config.trust_config = trust;
-  const auto registry = build_registry(config, 0);
+  // The same engine as the daemon's vets each verified module (it compiles, exports ABI v1 and imports only
+  // what its entry grants), so a module this prints as ok is one the daemon loads.
+  runtime::Dispatcher engine(engine::make_v8_engine(), 1, nullptr, &config.web3signer);
+  const auto registry = build_registry(config, 0, engine.engine_check());
   bool all_good = registry->problems.empty();
   for (const auto& record : registry->modules) {
     const std::string name = record.entry.id.empty() ? "(entry without id)" : record.entry.id;

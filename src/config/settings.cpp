@@ -86,7 +86,7 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.config.tls_key = parse_path(a); }});
   table.push_back({.id = "tls.client_ca", .group = "TLS (https transport)", .flag = "--tls-client-ca",
                    .env = "CRYFTEE_TLS_CLIENT_CA", .value_name = "PATH",
-                   .help = "PEM CA bundle; a client certificate it signed authorises staking and admin routes.",
+                   .help = "PEM CA bundle; a client certificate it signed authorises staking routes (not admin routes, which need the admin token).",
                    .apply = [](Draft& d, const Assignment& a) { d.config.tls_client_ca = parse_path(a); }});
 
   // ---- Access control

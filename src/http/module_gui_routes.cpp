@@ -56,7 +56,7 @@ Response list_guis(const RegistryHolder& holder) {
         {"entry", record.entry.gui->entry},
         {"files", record.entry.gui->files.size()},
         {"verified", record.gui_verified},
-        {"reason", record.gui_reason},
+        {"reason", record.gui_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(record.gui_reason)},
     });
   }
   return Response::json({{"epoch", registry->epoch}, {"modules", std::move(modules)}});

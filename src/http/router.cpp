@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <exception>
 
 #include "http/error_response.h"
@@ -66,12 +67,32 @@ void Router::check_access(const Route& route, const Request& request) const {
   throw Error(401, "unauthorized", "admin routes need 'Authorization: Bearer <admin token>' from a non-local peer");
 }
 
+const char* access_name(Access access) {
+  switch (access) {
+    case Access::ReadOnly: return "read-only";
+    case Access::Staking: return "staking";
+    case Access::Admin: return "admin";
+  }
+  return "unknown";
+}
+
+bool Router::path_matches(const Route& route, const std::string& path) {
+  if (!route.prefix) return path == route.path;
+  const bool inside_api = path.starts_with(kApiPathPrefix) && !route.path.starts_with(kApiPathPrefix);
+  return !inside_api && path.starts_with(route.path);
+}
+
+std::vector<RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> table;
+  for (const Route& route : routes_) table.push_back(RouteInfo{route.method, route.path, route.prefix, route.access});
+  return table;
+}
+
 Response Router::handle(const Request& request) const {
-  bool path_known = false;
+  std::vector<std::string> allowed;  // methods the path takes, for a 405's Allow header
   const Route* match = nullptr;
   for (const Route& route : routes_) {
-    const bool path_matches = route.prefix ? request.path.starts_with(route.path) : request.path == route.path;
-    if (!path_matches) continue;
+    if (!path_matches(route, request.path)) continue;
     if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
       // Exact routes win over prefix routes, and a longer prefix over a shorter one, whatever the order
       // they were added in (the kiosk's "/" static files must not shadow "/modules/").
@@ -79,12 +100,20 @@ Response Router::handle(const Request& request) const {
                                  (!route.prefix || route.path.size() > match->path.size());
       if (!match || more_specific) match = &route;
     } else {
-      path_known = true;
+      allowed.push_back(route.method);
+      if (route.method == "GET") allowed.push_back("HEAD");
     }
   }
   if (!match) {
-    if (path_known) return error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
-    return error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
+    if (allowed.empty()) return error_response(404, "route_not_found", "no route " + request.method + " " + request.path);
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    std::string allow;
+    for (const std::string& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+    Response response = error_response(405, "method_not_allowed",
+                                       request.method + " is not allowed on " + request.path + "; use " + allow);
+    response.headers.emplace_back("Allow", allow);
+    return response;
   }
   Response response = answer(*match, request);
   response.route = match->prefix ? match->path + "*" : match->path;

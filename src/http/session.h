@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "config/config.h"
+#include "http/beast_request.h"
 #include "http/connection_book.h"
 #include "http/error_response.h"
 #include "http/message.h"
@@ -220,27 +221,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     return summary;
   }
 
-  Request to_request() {
-    auto& message = parser_->get();
-    Request request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    parse_target(request.target, request.path, request.query);
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
-      if (!inserted) it->second += ", " + std::string(field.value());
-    }
-    request.body = std::move(message.body());
-    request.peer = peer_;
-    request.listener = settings_.kind;
-    return request;
-  }
-
   void dispatch() {
     const bool keep_alive = parser_->keep_alive();
-    Request request = to_request();
+    Request request = request_from_beast(parser_->get(), peer_, settings_.kind);
     Response response = settings_.router.handle(request);
     send(std::move(response), RequestSummary{request.method, request.path}, keep_alive);
   }

@@ -51,8 +51,12 @@ describe('kiosk views', () => {
     await assertText(field('runtime', 'version'), status.cryfteeVersion);
     await assertText(field('runtime', 'epoch'), String(self.epoch));
     await assertText(field('transport', 'transport'), connection.transport);
+    // The daemon runs its engine: the card (and docs/screenshots/overview.png) shows it healthy, by name.
+    assert.equal(status.wasmRuntime.healthy, true);
+    assert.match(status.wasmRuntime.engine, /^v8 /);
     const engineHealthy = page.locator('[data-card="engine"] [data-verdict="healthy"]');
-    assert.equal(await engineHealthy.getAttribute('data-state'), status.wasmRuntime.healthy ? 'ok' : 'bad');
+    assert.equal(await engineHealthy.getAttribute('data-state'), 'ok');
+    assert.ok((await page.locator('[data-card="engine"]').textContent()).includes(status.wasmRuntime.engine));
     const loaded = status.modules.filter((m) => m.loaded).length;
     await assertText(page.locator('[data-card="modules"] [data-field="loaded-count"]'), String(loaded));
     await screenshot(page, 'overview');
@@ -116,9 +120,18 @@ describe('kiosk views', () => {
     const raw = page.locator('[data-field="schema-raw"]');
     await raw.waitFor({ state: 'attached', timeout: kTimeout });
     assert.deepEqual(JSON.parse(await raw.textContent()), schema);
-    for (const property of Object.keys(schema.properties ?? {})) {
-      assert.ok(await page.locator(`.schema-table [data-property="${property}"]`).count() > 0, property);
+    // The API nests the entry's JSON Schema under `schema`: every field of it is a row of the entry table.
+    const fields = Object.keys(schema.schema.properties);
+    assert.ok(fields.includes('id') && fields.includes('capabilities'), fields.join());
+    const entryTable = page.locator('[data-section="entry"] .schema-table');
+    for (const property of fields) {
+      assert.equal(await entryTable.locator(`tr[data-property="${property}"] th.depth-0`).count(), 1, property);
     }
+    for (const capability of schema.capabilities) {
+      assert.equal(await page.locator(`[data-section="capabilities"] tr[data-capability="${capability.name}"]`).count(), 1);
+    }
+    const imports = await page.locator('[data-section="host-imports"] code').allTextContents();
+    assert.deepEqual(imports, schema.hostImports);
     await screenshot(page, 'schema');
   });
 

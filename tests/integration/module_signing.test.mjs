@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { BIN, BUILD_DIR, copyBundledModules, tempDir } from './lib/daemon.mjs';
+import { BIN, BUILD_DIR, copyBundledModules, startDaemon, tempDir } from './lib/daemon.mjs';
 
 const DOMAIN = 'cryftee-module-entry-v1\n';
 const TRUST = path.join(BUILD_DIR, 'dev', 'trust.toml');
@@ -103,4 +103,37 @@ test('keygen, hash, sign and verify make a manifest another trust file accepts',
   const wasm = path.join(dir, 'debug_v1', 'debug_v1.wasm');
   const hash = cli(['hash', wasm]);
   assert.equal(hash.stdout.trim(), `sha256:${crypto.createHash('sha256').update(fs.readFileSync(wasm)).digest('hex')}`);
+});
+
+// A publisher can sign bytes the engine will not run; verify must say so, as the daemon does.
+test('module verify refuses what the daemon\'s engine refuses (engine_refused), with the same verdict', async () => {
+  const dir = copyBundledModules(path.join(tempDir(), 'modules'));
+  const manifestPath = path.join(dir, 'manifest.json');
+  fs.writeFileSync(path.join(dir, 'debug_v1', 'debug_v1.wasm'), Buffer.from('\0asm but not really a module'));
+  const signed = cli(['sign', '--manifest', manifestPath, '--key', path.join(BUILD_DIR, 'dev', 'publisher.pem'),
+    '--publisher', 'cryftee-dev', '--id', 'debug_v1']);
+  assert.equal(signed.status, 0, signed.stderr);
+
+  const verified = cli(['verify', '--manifest', manifestPath, '--trust', TRUST]);
+  assert.equal(verified.status, 1, verified.stdout);
+  assert.match(verified.stdout, /REFUSED +debug_v1 \[engine_refused\] trusted=1 compatible=1/);
+  assert.match(verified.stdout, /^ok +bls_tls_signer_v1 /m);
+
+  const daemon = await startDaemon({ moduleDir: dir });
+  try {
+    const status = (await daemon.request('GET', '/v1/staking/status')).json;
+    const entry = status.modules.find((m) => m.id === 'debug_v1');
+    assert.equal(entry.loaded, false);
+    assert.equal(entry.failure, 'engine_refused');
+  } finally {
+    await daemon.stop();
+  }
+});
+
+test('a missing manifest stops start-up with one clear line, as docs/configuration.md says', async () => {
+  const empty = tempDir();
+  const daemon = await startDaemon({ moduleDir: empty, waitReady: false });
+  const { code } = await daemon.exited;
+  assert.equal(code, 1, daemon.output);
+  assert.match(daemon.output, new RegExp(`cryftee: the manifest ${path.join(empty, 'manifest.json')} does not exist`));
 });

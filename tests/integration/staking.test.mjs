@@ -179,3 +179,22 @@ test('bad input answers JSON errors', async () => {
   const notJson = await post('/v1/staking/bls/sign', 'not json');
   assert.equal(notJson.status, 400);
 });
+
+// ephemeralKeyB64 is never silently dropped: generate and ephemeral import exactly that key, every other
+// mode refuses the field.
+test('ephemeralKeyB64 is used by generate and ephemeral, and refused by every other mode', async () => {
+  const secret = crypto.randomBytes(32);
+  secret[0] &= 0x3f;  // below the group order
+  const expected = `0x${Buffer.from(bls.getPublicKey(secret)).toString('hex')}`;
+  for (const mode of ['generate', 'ephemeral']) {
+    const res = await post('/v1/staking/bls/register', { mode, ephemeralKeyB64: secret.toString('base64') });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.pubkey, expected, mode);
+  }
+  for (const mode of ['verify', 'persistent', 'import']) {
+    const res = await post('/v1/staking/bls/register', { mode, publicKey: expected, ephemeralKeyB64: secret.toString('base64') });
+    assert.equal(res.status, 400, `${mode}: ${res.text}`);
+    assert.equal(res.json.error, 'invalid_field');
+    assert.match(res.json.message, /ephemeralKeyB64/);
+  }
+});

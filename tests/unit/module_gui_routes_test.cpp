@@ -140,6 +140,7 @@ TEST_F(ModuleGuiRoutes, ListSaysWhichPagesVerifyAndWhy) {
   EXPECT_EQ(body["modules"][0]["entry"], "index.html");
   EXPECT_EQ(body["modules"][0]["files"], 2);
   EXPECT_EQ(body["modules"][0]["verified"], true);
+  EXPECT_TRUE(body["modules"][0]["reason"].is_null());  // as in GET /v1/staking/status
 
   install(/*verified=*/false);
   body = nlohmann::json::parse(get(kModuleGuiListPath).body);

@@ -34,9 +34,50 @@ TEST(Router, UnknownRouteIsA404JsonError) {
   EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "route_not_found");
 }
 
-TEST(Router, WrongMethodIs405) {
+TEST(Router, WrongMethodIs405WithTheAllowedMethods) {
   auto router = make_router(nullptr);
-  EXPECT_EQ(router.handle(make("DELETE", "/v1/staking/status")).status, 405);
+  auto res = router.handle(make("DELETE", "/v1/staking/status"));
+  EXPECT_EQ(res.status, 405);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "method_not_allowed");
+  ASSERT_EQ(res.headers.size(), 1u);
+  EXPECT_EQ(res.headers[0].first, "Allow");
+  EXPECT_EQ(res.headers[0].second, "GET, HEAD");
+  res = router.handle(make("GET", "/v1/staking/bls/sign"));
+  EXPECT_EQ(res.status, 405);
+  ASSERT_EQ(res.headers.size(), 1u);
+  EXPECT_EQ(res.headers[0].second, "POST");
+}
+
+// The kiosk's static files are a prefix route on "/": it must not answer for API paths.
+TEST(Router, PrefixRoutesStopAboveTheApi) {
+  auto router = make_router(nullptr);
+  router.add_prefix("/", Access::ReadOnly, [](const Request&) { return Response{200, "text/html", "page", {}}; });
+  for (const char* method : {"GET", "POST", "DELETE"}) {
+    auto res = router.handle(make(method, "/v1/no/such/route"));
+    EXPECT_EQ(res.status, 404) << method;
+    EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "route_not_found") << method;
+  }
+  EXPECT_EQ(router.handle(make("GET", "/v1/staking/status")).status, 200);
+  EXPECT_EQ(router.handle(make("GET", "/v1")).body, "page");
+  EXPECT_EQ(router.handle(make("GET", "/index.html")).body, "page");
+  auto res = router.handle(make("POST", "/index.html"));
+  EXPECT_EQ(res.status, 405);
+  ASSERT_EQ(res.headers.size(), 1u);
+  EXPECT_EQ(res.headers[0].second, "GET, HEAD");
+}
+
+TEST(Router, ListsItsRoutesInOrder) {
+  auto router = make_router(nullptr);
+  router.add_prefix("/", Access::ReadOnly, [](const Request&) { return Response{}; });
+  const auto routes = router.routes();
+  ASSERT_EQ(routes.size(), 5u);
+  EXPECT_EQ(routes[1].method, "POST");
+  EXPECT_EQ(routes[1].path, "/v1/staking/bls/sign");
+  EXPECT_EQ(routes[1].access, Access::Staking);
+  EXPECT_FALSE(routes[1].prefix);
+  EXPECT_EQ(routes[4].path, "/");
+  EXPECT_TRUE(routes[4].prefix);
+  EXPECT_STREQ(access_name(routes[2].access), "admin");
 }
 
 TEST(Router, HandlerErrorsBecomeTheJsonErrorShape) {

@@ -1,4 +1,5 @@
-// Schema: the module JSON Schema as a readable outline of properties, with the raw JSON underneath.
+// Schema: what a manifest may say (the JSON Schema of an entry and of the file, the capabilities, host
+// imports and required exports) as readable tables, with the raw JSON underneath.
 import { getJson, routes } from '../api.js';
 import { el, errorState, replaceChildren } from '../dom.js';
 
@@ -28,11 +29,11 @@ function propertyRows(schema, depth = 0) {
   ]);
 }
 
-function schemaSection(title, schema) {
+function schemaSection(title, schema, key) {
   const rows = propertyRows(schema);
-  return el('section', { class: 'card schema-section' },
+  return el('section', { class: 'card schema-section', dataset: { section: key } },
     el('h2', {}, title),
-    schema.description && el('p', {}, schema.description),
+    schema?.description && el('p', {}, schema.description),
     rows.length
       ? el('div', { class: 'table-scroll' }, el('table', { class: 'schema-table' },
         el('thead', {}, el('tr', {}, ['Field', 'Type', 'Required', 'Meaning'].map((h) => el('th', { scope: 'col' }, h)))),
@@ -40,18 +41,42 @@ function schemaSection(title, schema) {
       : el('p', { class: 'muted' }, typeOf(schema) || 'No fields described.'));
 }
 
+function capabilitySection(capabilities) {
+  return el('section', { class: 'card schema-section', dataset: { section: 'capabilities' } },
+    el('h2', {}, 'Capabilities'),
+    el('p', {}, 'What a manifest entry may declare in capabilities; the family is what defaultFor names.'),
+    el('div', { class: 'table-scroll' }, el('table', { class: 'schema-table' },
+      el('thead', {}, el('tr', {}, ['Capability', 'Family', 'What it does'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, capabilities.map((c) => el('tr', { dataset: { capability: c.name } },
+        el('th', { scope: 'row' }, c.name), el('td', {}, c.family ?? ''), el('td', {}, c.summary ?? '')))))));
+}
+
+function nameList(title, names, key, detail) {
+  return el('section', { class: 'card schema-section', dataset: { section: key } },
+    el('h2', {}, title),
+    detail && el('p', {}, detail),
+    names.length ? el('p', {}, names.map((name, i) => [i ? ', ' : '', el('code', {}, name)])) : el('p', { class: 'muted' }, 'None.'));
+}
+
+// The API answers {abiVersion, cryfteeVersion, schema (one manifest entry), manifestSchema (the file),
+// capabilities, hostImportNamespace, hostImports, moduleExports}.
 export async function renderSchema(container) {
-  let schema;
+  let answer;
   try {
-    schema = await getJson(routes.schema);
+    answer = await getJson(routes.schema);
   } catch (error) {
     replaceChildren(container, errorState('The schema cannot be shown', `${error.message}.`));
     return;
   }
-  const definitions = schema.$defs ?? schema.definitions ?? {};
+  const entry = answer.schema ?? {};
+  const namespace = answer.hostImportNamespace ?? '';
   replaceChildren(container,
-    el('p', {}, schema.title ?? 'Module schema', schema.$id ? ` (${schema.$id})` : ''),
-    schemaSection(schema.title ?? 'Document', schema),
-    Object.entries(definitions).map(([name, def]) => schemaSection(name, def)),
-    el('details', {}, el('summary', {}, 'Raw JSON Schema'), el('pre', { class: 'json', dataset: { field: 'schema-raw' } }, JSON.stringify(schema, null, 2))));
+    el('p', {}, `What this daemon accepts in manifest.json: ABI version ${answer.abiVersion ?? '—'}, Cryftee ${answer.cryfteeVersion ?? '—'}.`),
+    schemaSection(entry.title ?? 'Manifest entry', entry, 'entry'),
+    answer.manifestSchema && schemaSection(answer.manifestSchema.title ?? 'Manifest file', answer.manifestSchema, 'manifest'),
+    Array.isArray(answer.capabilities) && capabilitySection(answer.capabilities),
+    nameList('Host imports', answer.hostImports ?? [], 'host-imports',
+      namespace && `Functions a module may import from the "${namespace}" namespace, each only when its entry grants it in imports.`),
+    nameList('Module exports', answer.moduleExports ?? [], 'module-exports', 'What every module must export (ABI v1).'),
+    el('details', {}, el('summary', {}, 'Raw JSON'), el('pre', { class: 'json', dataset: { field: 'schema-raw' } }, JSON.stringify(answer, null, 2))));
 }

@@ -1,0 +1,53 @@
+// `cryftee routes [--json]`: prints the routing table the daemon serves (method, path, access), built by
+// the same code as the daemon's own (http/daemon_routes.h). Nothing is started and no handler runs.
+#include <iomanip>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "attest/attestor.h"
+#include "cli/commands.h"
+#include "config/config.h"
+#include "http/connection_tracker.h"
+#include "http/daemon_routes.h"
+#include "util/log.h"
+
+namespace cryftee::cli {
+
+int run_routes_command(int argc, char** argv) {
+  CLI::App app{"Print every route the daemon serves: method, path and who may call it.", "cryftee routes"};
+  bool as_json = false;
+  app.add_flag("--json", as_json, "Print a JSON array of {method, path, prefix, access}");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+
+  // The routes only keep references to these; no request is ever handled.
+  log::configure(log::Level::Error, LogFormat::Text);
+  const Config config;
+  RegistryHolder registry;
+  Attestor attestor(config, "");
+  ConnectionTracker connection;
+  http::ApiContext context{config, registry, {}, attestor, connection, {}};
+  const http::StaticFiles kiosk_files(config.ui_dir);
+  http::Router router(http::AccessPolicy{});
+  http::add_daemon_routes(router, context, kiosk_files);
+
+  nlohmann::json table = nlohmann::json::array();
+  for (const http::RouteInfo& route : router.routes()) {
+    if (as_json) {
+      table.push_back({{"method", route.method}, {"path", route.path}, {"prefix", route.prefix},
+                       {"access", http::access_name(route.access)}});
+    } else {
+      std::cout << std::left << std::setw(7) << route.method << " " << std::setw(34)
+                << (route.prefix ? route.path + "*" : route.path) << " " << http::access_name(route.access) << "\n";
+    }
+  }
+  if (as_json) std::cout << table.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace cryftee::cli
