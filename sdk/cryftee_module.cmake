@@ -1,16 +1,19 @@
 # Builds Cryftee modules from C or C++ to wasm32 with the Debian clang-16 toolchain.
 #
-#   cryftee_add_module(<id> SOURCES <file>... [CXX])
+#   cryftee_add_module(<id> SOURCES <file>... [CXX] [TEST_ONLY])
 #
 # compiles the sources into ${CRYFTEE_MODULE_OUTPUT_DIR}/<id>/<id>.wasm (default build/modules) and copies
-# the folder's module.json (and gui/, when present) next to it. C is built freestanding (-nostdlib, no
+# the folder's module.json (and gui/, when present) next to it. A TEST_ONLY module (debug_v1) goes to
+# ${CRYFTEE_TEST_MODULE_OUTPUT_DIR} (default build/test-modules) instead and is signed only into the test
+# bundle there, never into the production bundle that scripts/run.sh and an install use. C is built freestanding (-nostdlib, no
 # libc); pass CXX to build C++ against wasi-libc and libc++ (DESIGN.md, "Modules"). The module must export
 # the ABI v1 functions (docs/abi.md); linking fails when one is missing. Imports are allowed only from the
 # host namespace "cryftee" (declare them with __attribute__((import_module("cryftee")))), plus, for C++,
 # the few WASI calls the host provides. Object files stay in the module's CMake binary directory.
 #
 # Each module becomes the target module_<id>; the global properties CRYFTEE_MODULE_IDS and
-# CRYFTEE_MODULE_OUTPUTS list the modules and their files for the manifest step (modules/CMakeLists.txt).
+# CRYFTEE_MODULE_OUTPUTS (CRYFTEE_TEST_MODULE_IDS and CRYFTEE_TEST_MODULE_OUTPUTS for TEST_ONLY modules)
+# list the modules and their files for the manifest steps (modules/CMakeLists.txt).
 include_guard(GLOBAL)
 
 find_program(CRYFTEE_WASM_CLANG NAMES clang-16 REQUIRED)
@@ -20,6 +23,8 @@ set(CRYFTEE_WASI_SYSROOT_LIB /usr/lib/wasm32-wasi)
 set(CRYFTEE_WASI_INCLUDE /usr/include/wasm32-wasi)
 set(CRYFTEE_SDK_INCLUDE ${CMAKE_CURRENT_LIST_DIR}/include)
 set(CRYFTEE_MODULE_OUTPUT_DIR ${CMAKE_BINARY_DIR}/modules CACHE PATH "Where built modules and manifest.json go")
+set(CRYFTEE_TEST_MODULE_OUTPUT_DIR ${CMAKE_BINARY_DIR}/test-modules CACHE PATH
+    "Where the test bundle (production and TEST_ONLY modules, and its manifest.json) goes")
 if(NOT EXISTS ${CRYFTEE_WASM_BUILTINS})
   message(FATAL_ERROR "${CRYFTEE_WASM_BUILTINS} is missing: install libclang-rt-16-dev-wasm32 (scripts/setup.sh)")
 endif()
@@ -36,11 +41,17 @@ set(CRYFTEE_WASM_CXX_FLAGS --target=wasm32-wasi -std=c++20 -fno-exceptions -fno-
 set(CRYFTEE_WASM_LINK_FLAGS --no-entry --strip-debug -z stack-size=65536)
 
 function(cryftee_add_module id)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "CXX" "" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "CXX;TEST_ONLY" "" "SOURCES")
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "cryftee_add_module(${id}): no SOURCES given")
   endif()
-  set(out_dir ${CRYFTEE_MODULE_OUTPUT_DIR}/${id})
+  if(ARG_TEST_ONLY)
+    set(out_dir ${CRYFTEE_TEST_MODULE_OUTPUT_DIR}/${id})
+    set(property_prefix CRYFTEE_TEST_MODULE)
+  else()
+    set(out_dir ${CRYFTEE_MODULE_OUTPUT_DIR}/${id})
+    set(property_prefix CRYFTEE_MODULE)
+  endif()
   set(wasm ${out_dir}/${id}.wasm)
 
   set(objects)
@@ -116,6 +127,6 @@ function(cryftee_add_module id)
   endif()
 
   add_custom_target(module_${id} ALL DEPENDS ${outputs})
-  set_property(GLOBAL APPEND PROPERTY CRYFTEE_MODULE_IDS ${id})
-  set_property(GLOBAL APPEND PROPERTY CRYFTEE_MODULE_OUTPUTS ${outputs})
+  set_property(GLOBAL APPEND PROPERTY ${property_prefix}_IDS ${id})
+  set_property(GLOBAL APPEND PROPERTY ${property_prefix}_OUTPUTS ${outputs})
 endfunction()

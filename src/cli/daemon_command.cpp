@@ -40,8 +40,6 @@ constexpr int kExitBadConfiguration = 2;
 // The registry read at start-up; every successful reload adds one.
 constexpr std::uint64_t kFirstEpoch = 1;
 
-const char* transport_name(Transport transport) { return transport == Transport::Uds ? "uds" : "https"; }
-
 // The loader logs each module's verdict; this is the one summary line per registry.
 void log_registry(const char* event, const Registry& registry) {
   std::size_t loaded = 0;
@@ -62,7 +60,7 @@ std::string service_status(const Config& config, const Registry& registry) {
   if (config.transport == Transport::Uds) {
     status += "unix:" + config.uds_path.string() + "; kiosk " + (config.kiosk_enabled ? address : "off");
   } else {
-    status += "https://" + address;
+    status += std::string(transport_name(config.transport)) + "://" + address;
   }
   return status;
 }

@@ -14,8 +14,19 @@
 
 namespace cryftee {
 
-enum class Transport { Uds, Https };
+// uds: the Unix socket; https: TLS on http_addr; http: plain HTTP on a loopback http_addr only, each
+// peer identified by its uid from the kernel (sock_diag), as on the Unix socket.
+enum class Transport { Uds, Https, Http };
 enum class LogFormat { Text, Json };
+
+inline const char* transport_name(Transport transport) {
+  switch (transport) {
+    case Transport::Uds: return "uds";
+    case Transport::Https: return "https";
+    case Transport::Http: return "http";
+  }
+  return "uds";
+}
 
 struct HostPort {
   std::string host;  // an IP address literal; IPv6 without the brackets of "[::1]:323"
@@ -64,11 +75,13 @@ struct Config {
   std::optional<std::filesystem::path> trust_config;
   // Development only: load modules whose hash or signature does not verify. Logged loudly.
   bool allow_unverified_modules = false;
+  // When set, only the manifest's modules with these ids are loaded; the others are listed as not enabled.
+  std::optional<std::vector<std::string>> modules_enabled;
 
   // Transports
   Transport transport = Transport::Uds;
   std::filesystem::path uds_path = defaults::kUdsPath;
-  HostPort http_addr;  // HTTPS API in https mode; plain-HTTP kiosk listener in uds mode
+  HostPort http_addr;  // the API (and kiosk) in https and http mode; plain-HTTP kiosk listener in uds mode
   bool kiosk_enabled = true;
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;

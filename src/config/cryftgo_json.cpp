@@ -1,5 +1,7 @@
 #include "config/cryftgo_json.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "config/file_text.h"
@@ -21,26 +23,23 @@ void flatten(const nlohmann::json& object, const std::string& prefix, std::map<s
   }
 }
 
-// cryftgo's JSON is less strict than our TOML: it may write a boolean or a number as a string.
-RawValue raw_value(const nlohmann::json& value, const Assignment& for_errors) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return std::string(value.get<bool>() ? "true" : "false");
-  if (value.is_number_unsigned() || value.is_number_integer()) return value.dump();
-  if (value.is_array()) {
-    std::vector<std::string> items;
-    for (const auto& item : value) {
-      if (!item.is_string()) {
-        Assignment shown = for_errors;
-        shown.value = value.dump();
-        reject(shown, "holds an item that is not a string", "a string or an array of strings");
-      }
-      items.push_back(item.get<std::string>());
-    }
-    return items;
+// cryftgo's JSON is less strict than our TOML: it may write a boolean or a number as a string. A value of
+// no usable type becomes the assignment's problem, reported only if no higher layer overrides it.
+void set_raw_value(Assignment& assignment, const nlohmann::json& value) {
+  if (value.is_string()) {
+    assignment.value = value.get<std::string>();
+  } else if (value.is_boolean()) {
+    assignment.value = std::string(value.get<bool>() ? "true" : "false");
+  } else if (value.is_number_unsigned() || value.is_number_integer()) {
+    assignment.value = value.dump();
+  } else if (value.is_array() && std::all_of(value.begin(), value.end(), [](const auto& item) { return item.is_string(); })) {
+    assignment.value = value.get<std::vector<std::string>>();
+  } else {
+    assignment.value = value.dump();
+    assignment.problem = value.is_array()
+                             ? rejection(assignment, "holds an item that is not a string", "a string or an array of strings")
+                             : rejection(assignment, "has the wrong type", "a string, boolean, number or array of strings");
   }
-  Assignment shown = for_errors;
-  shown.value = value.dump();
-  reject(shown, "has the wrong type", "a string, boolean, number or array of strings");
 }
 
 }  // namespace
@@ -60,8 +59,8 @@ std::vector<Assignment> read_cryftgo_json(const std::filesystem::path& file, con
     if (setting.cryftgo_key.empty()) continue;
     const auto found = values.find(std::string(setting.cryftgo_key));
     if (found == values.end() || found->second.is_null()) continue;
-    Assignment assignment{setting.id, std::string(), file.native() + ": " + std::string(setting.cryftgo_key), Layer::CryftgoJson};
-    assignment.value = raw_value(found->second, assignment);
+    Assignment assignment{setting.id, std::string(), file.native() + ": " + std::string(setting.cryftgo_key), Layer::CryftgoJson, std::nullopt};
+    set_raw_value(assignment, found->second);
     // cryftgo writes every key; an empty one means "not set", as for environment variables.
     if (const auto* text = std::get_if<std::string>(&assignment.value); text != nullptr && text->empty()) continue;
     assignments.push_back(std::move(assignment));

@@ -12,6 +12,8 @@ inline constexpr const char* kUiDir = "./ui";
 inline constexpr const char* kApiTransport = "uds";
 inline constexpr const char* kUdsPath = "/var/run/cryftee.sock";
 inline constexpr const char* kHttpAddr = "0.0.0.0:323";
+// With the http transport (loopback only) the default address is cryftgo's own default.
+inline constexpr const char* kLoopbackHttpAddr = "127.0.0.1:8787";
 inline constexpr const char* kLogLevel = "info";
 inline constexpr const char* kLogFormat = "text";
 

@@ -31,7 +31,7 @@ EnvironmentSettings read_environment(const Environment& environment) {
       result.unknown_variables.push_back(name);
       continue;
     }
-    result.assignments.push_back({setting->id, value, name, Layer::Environment});
+    result.assignments.push_back({setting->id, value, name, Layer::Environment, std::nullopt});
   }
   return result;
 }

@@ -95,10 +95,10 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                         " contradict each other (accepted: one of them)");
     }
     if (positive) {
-      command_line.assignments.push_back({binding.setting->id, binding.value, std::string(binding.setting->flag), Layer::Flag});
+      command_line.assignments.push_back({binding.setting->id, binding.value, std::string(binding.setting->flag), Layer::Flag, std::nullopt});
     } else if (negative) {
       command_line.assignments.push_back(
-          {binding.setting->id, std::string("false"), std::string(binding.setting->negative_flag), Layer::Flag});
+          {binding.setting->id, std::string("false"), std::string(binding.setting->negative_flag), Layer::Flag, std::nullopt});
     }
   }
   return command_line;

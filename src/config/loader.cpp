@@ -1,5 +1,8 @@
 #include "config/loader.h"
 
+#include <iterator>
+#include <map>
+
 #include "config/cryftgo_json.h"
 #include "config/environment.h"
 #include "config/flags.h"
@@ -14,10 +17,31 @@ namespace {
 using config::Assignment;
 using config::Draft;
 
-void apply_all(Draft& draft, const std::vector<Assignment>& assignments) {
+void apply(Draft& draft, const Assignment& assignment) {
+  if (assignment.problem) throw ConfigError(*assignment.problem);
+  config::find_setting(assignment.setting_id)->apply(draft, assignment);
+  draft.sources[std::string(assignment.setting_id)] = Draft::Source{assignment.origin, assignment.layer};
+}
+
+// `assignments` lowest layer first. Only the effective (highest-layer) value of each setting is applied
+// and validated; a lower value it overrides that would have been refused becomes a warning naming both
+// layers, so that, e.g., CRYFTEE_API_TRANSPORT=uds rescues a cryftgo JSON file that says something invalid.
+void apply_effective(Draft& draft, const std::vector<Assignment>& assignments) {
+  std::map<std::string_view, const Assignment*> effective;
+  for (const auto& assignment : assignments) effective[assignment.setting_id] = &assignment;
   for (const auto& assignment : assignments) {
-    config::find_setting(assignment.setting_id)->apply(draft, assignment);
-    draft.sources[std::string(assignment.setting_id)] = Draft::Source{assignment.origin, assignment.layer};
+    const Assignment& winner = *effective.at(assignment.setting_id);
+    if (&assignment == &winner) {
+      apply(draft, assignment);
+      continue;
+    }
+    try {
+      Draft scratch;
+      apply(scratch, assignment);
+    } catch (const ConfigError& error) {
+      draft.config.warnings.push_back(std::string(error.what()) + "; ignored because " + winner.origin +
+                                      " overrides it");
+    }
   }
 }
 
@@ -45,17 +69,19 @@ ConfigOutcome load_config(int argc, const char* const* argv, const Environment& 
   }
   const auto from_environment = config::read_environment(environment);
 
-  // Lowest precedence first, so that each layer overrides the ones before it; every layer is validated
-  // even where a higher one overrides it, so a bad value anywhere is reported.
+  // Lowest precedence first, so that each layer overrides the ones before it.
   Draft draft;
   if (const auto layout = config::running_install_layout()) {
     draft.config.module_dir = layout->module_dir;
     draft.config.ui_dir = layout->ui_dir;
     draft.config.trust_config = layout->trust_config;
   }
+  std::vector<Assignment> assignments;
+  const auto add_layer = [&assignments](std::vector<Assignment> layer) {
+    std::move(layer.begin(), layer.end(), std::back_inserter(assignments));
+  };
   if (const auto file = environment.find(config::kCryftgoFileVariable); file != environment.end() && !file->second.empty()) {
-    const auto assignments = config::read_cryftgo_json(file->second, config::kCryftgoFileVariable);
-    apply_all(draft, assignments);
+    add_layer(config::read_cryftgo_json(file->second, config::kCryftgoFileVariable));
     draft.config.sources.push_back("cryftgo config " + file->second + " (" + config::kCryftgoFileVariable + ")");
   }
   std::optional<std::pair<std::filesystem::path, std::string>> toml_file;
@@ -65,15 +91,16 @@ ConfigOutcome load_config(int argc, const char* const* argv, const Environment& 
     toml_file.emplace(file->second, config::kTomlFileVariable);
   }
   if (toml_file) {
-    apply_all(draft, config::read_toml_file(toml_file->first, toml_file->second));
+    add_layer(config::read_toml_file(toml_file->first, toml_file->second));
     draft.config.sources.push_back("config file " + toml_file->first.native() + " (" + toml_file->second + ")");
   }
-  apply_all(draft, from_environment.assignments);
+  add_layer(from_environment.assignments);
   if (!from_environment.assignments.empty()) {
     draft.config.sources.push_back(names_line("environment", from_environment.assignments));
   }
-  apply_all(draft, command_line.assignments);
+  add_layer(command_line.assignments);
   if (!command_line.assignments.empty()) draft.config.sources.push_back(names_line("flags", command_line.assignments));
+  apply_effective(draft, assignments);
 
   config::finish_and_validate(draft);
   for (const auto& name : from_environment.unknown_variables) {

@@ -14,7 +14,7 @@ namespace cryftee {
 using Environment = std::map<std::string, std::string>;
 
 // A setting that cannot be used. what() is one line naming the setting, the value and what is accepted,
-// e.g. "CRYFTEE_API_TRANSPORT: 'tcp' is not a transport (accepted: uds, https)". Never holds a secret.
+// e.g. "CRYFTEE_API_TRANSPORT: 'tcp' is not a transport (accepted: uds, https, http)". Never holds a secret.
 class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

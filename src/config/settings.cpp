@@ -40,14 +40,24 @@ std::vector<Setting> build_settings() {
                            "verify. Logged loudly at start.",
                    .kind = ValueKind::Boolean,
                    .apply = [](Draft& d, const Assignment& a) { d.config.allow_unverified_modules = parse_bool(a); }});
+  table.push_back({.id = "modules.enabled", .group = "Modules and trust", .flag = "--modules-enabled",
+                   .env = "CRYFTEE_MODULES_ENABLED", .value_name = "ID,...",
+                   .help = "Load only these manifest modules (cryftgo passes this); the others are listed in "
+                           "status as not enabled, and an id the manifest lacks is reported there. Not set: "
+                           "every module.",
+                   .kind = ValueKind::List,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.modules_enabled = parse_module_ids(a); }});
 
   // ---- API transport
   table.push_back({.id = "api.transport", .group = "API transport", .flag = "--api-transport",
-                   .env = "CRYFTEE_API_TRANSPORT", .cryftgo_key = "api.transport", .value_name = "uds|https",
+                   .env = "CRYFTEE_API_TRANSPORT", .cryftgo_key = "api.transport", .value_name = "uds|https|http",
                    .default_text = kApiTransport,
-                   .help = "Serve the API on a Unix socket (uds) or over HTTPS on --http-addr (https).",
+                   .help = "Serve the API on a Unix socket (uds), over HTTPS on --http-addr (https), or over plain "
+                           "HTTP on a loopback --http-addr (http; peers checked against --allowed-peer-uids "
+                           "through the kernel's socket table).",
                    .apply = [](Draft& d, const Assignment& a) {
-                     d.config.transport = parse_choice(a, {"uds", "https"}) == "https" ? Transport::Https : Transport::Uds;
+                     const std::string name = parse_choice(a, {"uds", "https", "http"});
+                     d.config.transport = name == "https" ? Transport::Https : name == "http" ? Transport::Http : Transport::Uds;
                    }});
   table.push_back({.id = "api.uds_path", .group = "API transport", .flag = "--uds-path", .env = "CRYFTEE_UDS_PATH",
                    .cryftgo_key = "api.uds_path", .value_name = "PATH", .default_text = kUdsPath,
@@ -62,7 +72,8 @@ std::vector<Setting> build_settings() {
   table.push_back({.id = "api.http_addr", .group = "API transport", .flag = "--http-addr", .env = "CRYFTEE_HTTP_ADDR",
                    .cryftgo_key = "api.http_addr", .value_name = "HOST:PORT", .default_text = kHttpAddr,
                    .help = "Listen address: the HTTPS API in https mode, the plain-HTTP kiosk listener in uds "
-                           "mode. IPv6 as [::1]:323.",
+                           "mode, the loopback HTTP API in http mode (default there " + std::string(kLoopbackHttpAddr) +
+                           "). IPv6 as [::1]:323.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.http_addr = parse_host_port(a); }});
 
   // ---- Kiosk
@@ -107,8 +118,9 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.config.allow_loopback_admin = parse_bool(a); }});
   table.push_back({.id = "access.allowed_peer_uids", .group = "Access control", .flag = "--allowed-peer-uids",
                    .env = "CRYFTEE_ALLOWED_PEER_UIDS", .value_name = "UID,...",
-                   .help = "Only these user ids may talk over the Unix socket (SO_PEERCRED); empty: any peer "
-                           "that can open it.",
+                   .help = "Only these user ids may talk over the Unix socket (SO_PEERCRED) or the loopback "
+                           "http API (sock_diag); empty: any peer that can open the socket, and on http only "
+                           "the daemon's own user.",
                    .kind = ValueKind::List,
                    .apply = [](Draft& d, const Assignment& a) { d.config.allowed_peer_uids = parse_uids(a); }});
 

@@ -29,6 +29,9 @@ struct Assignment {
   RawValue value;
   std::string origin;
   Layer layer;
+  // Set when a file holds a value of a type the setting cannot take: applying the assignment then fails
+  // with this message. Kept until then, so that a higher layer overriding the value can rescue start-up.
+  std::optional<std::string> problem;
 };
 
 // The Config while it is being resolved, with what the final checks need to know about its origins.

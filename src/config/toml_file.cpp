@@ -72,13 +72,16 @@ void collect(const toml::table& table, const std::string& prefix, const std::fil
     if (setting == nullptr || !setting->in_toml) {
       throw ConfigError(origin + ": unknown key (accepted keys: " + known_keys() + ")");
     }
-    Assignment assignment{setting->id, std::string(), origin, Layer::TomlFile};
+    Assignment assignment{setting->id, std::string(), origin, Layer::TomlFile, std::nullopt};
     if (const auto* array = node.as_array(); array != nullptr && setting->kind == ValueKind::List) {
       std::vector<std::string> items;
       for (const auto& element : *array) {
         const auto text = element.is_string() || element.is_integer() ? scalar_text(element) : std::nullopt;
-        if (!text) throw ConfigError(origin + ": an array item is not a string or number (accepted: " +
-                                     std::string(expected_type(setting->kind)) + ")");
+        if (!text) {
+          assignment.problem = origin + ": an array item is not a string or number (accepted: " +
+                               std::string(expected_type(setting->kind)) + ")";
+          break;
+        }
         items.push_back(*text);
       }
       assignment.value = std::move(items);
@@ -88,9 +91,10 @@ void collect(const toml::table& table, const std::string& prefix, const std::fil
         std::ostringstream type_name;
         type_name << node.type();
         assignment.value = text.value_or(type_name.str());
-        reject(assignment, "has the wrong type", expected_type(setting->kind));
+        assignment.problem = rejection(assignment, "has the wrong type", expected_type(setting->kind));
+      } else {
+        assignment.value = *text;
       }
-      assignment.value = *text;
     }
     out.push_back(std::move(assignment));
   }

@@ -1,5 +1,7 @@
 #include "config/validate.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -41,6 +43,28 @@ void require_tls_pair(const Draft& draft) {
                       spelled("tls.key") + ", or use the uds transport)");
   }
   require_pair(draft, "tls.cert", config.tls_cert.has_value(), "tls.key", config.tls_key.has_value());
+}
+
+bool is_loopback_literal(const std::string& host) {
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, host.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
+// Plain HTTP carries no protection of its own: it is served only where every peer is on this machine
+// and the kernel can name its user.
+void require_loopback_for_http(const Draft& draft) {
+  const auto& config = draft.config;
+  if (config.transport != Transport::Http || is_loopback_literal(config.http_addr.host)) return;
+  const bool ipv6 = config.http_addr.host.find(':') != std::string::npos;
+  const std::string address = (ipv6 ? "[" + config.http_addr.host + "]" : config.http_addr.host) + ":" +
+                              std::to_string(config.http_addr.port);
+  throw ConfigError(draft.origin_of("api.http_addr", "api.http_addr") + ": '" + address +
+                    "' is not a loopback address, and the http transport serves only on loopback (accepted: " +
+                    "127.0.0.1:PORT or [::1]:PORT; to serve beyond this machine use --api-transport https, or uds)");
 }
 
 void require_readable(const Draft& draft, std::string_view id, const std::optional<std::filesystem::path>& file,
@@ -129,8 +153,10 @@ void finish_and_validate(Draft& draft) {
   if (config.manifest_path.empty()) config.manifest_path = config.module_dir / defaults::kManifestFile;
   if (config.http_addr.host.empty()) {
     // The default address is a named constant in text form; it goes through the user's parser.
-    config.http_addr = parse_host_port({"api.http_addr", std::string(defaults::kHttpAddr), "default api.http_addr", Layer::Flag});
+    const char* address = config.transport == Transport::Http ? defaults::kLoopbackHttpAddr : defaults::kHttpAddr;
+    config.http_addr = parse_host_port({"api.http_addr", std::string(address), "default api.http_addr", Layer::Flag, std::nullopt});
   }
+  require_loopback_for_http(draft);
 
   require_tls_pair(draft);
   require_readable(draft, "tls.cert", config.tls_cert, "a readable PEM certificate file");

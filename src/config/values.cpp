@@ -104,7 +104,7 @@ std::string quoted_for_message(std::string_view value) {
   return out + "'";
 }
 
-void reject(const Assignment& assignment, std::string_view problem, std::string_view accepted, bool secret) {
+std::string rejection(const Assignment& assignment, std::string_view problem, std::string_view accepted, bool secret) {
   std::string message = assignment.origin + ": ";
   message += secret ? "the value" : quoted_for_message(value_for_message(assignment.value));
   message += " ";
@@ -113,7 +113,11 @@ void reject(const Assignment& assignment, std::string_view problem, std::string_
   message += accepted;
   if (secret) message += "; the value is not shown because it is a secret";
   message += ")";
-  throw ConfigError(message);
+  return message;
+}
+
+void reject(const Assignment& assignment, std::string_view problem, std::string_view accepted, bool secret) {
+  throw ConfigError(rejection(assignment, problem, accepted, secret));
 }
 
 std::string parse_text(const Assignment& assignment) {
@@ -227,6 +231,18 @@ std::vector<uid_t> parse_uids(const Assignment& assignment) {
     uids.push_back(static_cast<uid_t>(*number));
   }
   return uids;
+}
+
+std::vector<std::string> parse_module_ids(const Assignment& assignment) {
+  constexpr std::string_view kAccepted = "comma-separated module ids like bls_tls_signer_v1 (letters, digits, _ . -)";
+  std::vector<std::string> ids = list_items(assignment, kAccepted);
+  const auto is_id_character = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; };
+  for (const auto& id : ids) {
+    if (id.front() == '.' || id.front() == '-' || !std::all_of(id.begin(), id.end(), is_id_character)) {
+      reject(assignment, "holds an item that is not a module id", kAccepted);
+    }
+  }
+  return ids;
 }
 
 std::string parse_base64_secret(const Assignment& assignment, std::size_t size) {

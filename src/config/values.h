@@ -15,6 +15,9 @@
 namespace cryftee::config {
 
 // "<origin>: '<value>' <problem> (accepted: <accepted>)"; the value is left out when it is a secret.
+std::string rejection(const Assignment& assignment, std::string_view problem, std::string_view accepted,
+                      bool secret = false);
+// Throws ConfigError(rejection(...)).
 [[noreturn]] void reject(const Assignment& assignment, std::string_view problem, std::string_view accepted,
                          bool secret = false);
 
@@ -32,6 +35,8 @@ HostPort parse_host_port(const Assignment& assignment);
 std::string parse_sha256_reference(const Assignment& assignment);
 std::vector<std::string> parse_http_urls(const Assignment& assignment);
 std::vector<uid_t> parse_uids(const Assignment& assignment);
+// Module ids as the manifest spells them (letters, digits, _ . -, not starting with . or -).
+std::vector<std::string> parse_module_ids(const Assignment& assignment);
 // Base64 of exactly `size` bytes, not all zero; returns the text unchanged. Never echoes the value.
 std::string parse_base64_secret(const Assignment& assignment, std::size_t size);
 

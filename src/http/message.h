@@ -19,7 +19,7 @@ enum class PeerTransport { Unix, Tcp, Tls };
 struct Peer {
   PeerTransport transport = PeerTransport::Unix;
   bool loopback = false;              // Unix-socket peers count as local
-  std::optional<uid_t> uid;           // SO_PEERCRED, Unix socket only
+  std::optional<uid_t> uid;           // SO_PEERCRED on the Unix socket, sock_diag on the loopback http API
   bool client_cert_verified = false;  // TLS client certificate chained to the configured CA
   std::string address;                // for logs: "unix:uid=1000" or "127.0.0.1:51234"
 };

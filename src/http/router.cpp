@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "http/error_response.h"
+#include "http/loopback_host.h"
 
 namespace cryftee::http {
 namespace {
@@ -46,10 +47,22 @@ void Router::add_prefix(std::string prefix, Access access, Handler handler) {
 }
 
 void Router::check_access(const Route& route, const Request& request) const {
+  // A TCP peer the kernel named by uid came through the loopback http transport, which answers loopback
+  // Host names only (loopback_host.h says why).
+  if (request.peer.transport == PeerTransport::Tcp && request.peer.uid) {
+    const std::string* host = request.header("host");
+    if (host == nullptr || !is_loopback_host(*host)) {
+      throw Error(403, "host_not_allowed",
+                  "the http transport answers only requests addressed to a loopback host (127.0.0.1, [::1] or "
+                  "localhost), so that a web page cannot reach it through its own host name");
+    }
+  }
   if (route.access == Access::ReadOnly) return;
   if (route.access == Access::Staking && request.listener == ListenerKind::Kiosk) {
     throw Error(403, "not_on_kiosk",
-                "staking routes are not served on the kiosk listener; use the API socket");
+                request.method + " " + request.path +
+                    " is an API route: API routes are served on the API listener only (the Unix socket, or "
+                    "--http-addr with the https or http transport), and this is the kiosk listener");
   }
   const std::string token = bearer_token(request);
   const bool token_ok = policy_.admin_token && !token.empty() && equal_in_constant_time(token, *policy_.admin_token);
@@ -59,7 +72,9 @@ void Router::check_access(const Route& route, const Request& request) const {
   }
   if (token_ok) return;
   if (route.access == Access::Staking) {
+    // A loopback peer whose uid the kernel named has passed the same allow-list as a Unix-socket peer.
     if (request.peer.transport == PeerTransport::Unix || request.peer.client_cert_verified) return;
+    if (request.peer.loopback && request.peer.uid) return;
     if (request.peer.loopback && policy_.allow_loopback_admin) return;
     throw Error(401, "unauthorized", "this route needs a client certificate from the configured CA or a bearer token");
   }

@@ -12,7 +12,8 @@ namespace cryftee::http {
 
 enum class Access {
   ReadOnly,  // any listener, no credentials (status, schema, attestation, kiosk views)
-  Staking,   // API listener only; over TCP needs a client certificate or the bearer token
+  Staking,   // API listener only; over TCP needs a client certificate, the bearer token, or (loopback http)
+             // a peer whose uid the kernel named
   Admin,     // admin token, or a loopback peer when allowed; browsers must be same-origin
 };
 

@@ -87,7 +87,7 @@ Response runtime_connection(const ApiContext& context) {
   const std::shared_ptr<const Registry> registry = context.registry.current();
   return Response::json({
       {"connected", snapshot.connected},
-      {"transport", context.config.transport == Transport::Uds ? "uds" : "https"},
+      {"transport", transport_name(context.config.transport)},
       {"endpoint", endpoint(context.config)},
       {"last_seen", snapshot.last_seen ? json(rfc3339_utc(*snapshot.last_seen)) : json(nullptr)},
       {"latency_ms", snapshot.latency_ms ? json(*snapshot.latency_ms) : json(nullptr)},

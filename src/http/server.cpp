@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -20,6 +21,7 @@
 #include "config/defaults.h"
 #include "http/connection_book.h"
 #include "http/listener_error.h"
+#include "http/loopback_peer_uid.h"
 #include "http/peer_credentials.h"
 #include "http/session.h"
 #include "http/tls_context.h"
@@ -70,6 +72,8 @@ class Server::Impl {
     if (config.transport == Transport::Uds) {
       open_unix_listener();
       if (config.kiosk_enabled) open_tcp_listener(ListenerKind::Kiosk, "kiosk", false);
+    } else if (config.transport == Transport::Http) {
+      open_tcp_listener(ListenerKind::Api, "http", false);
     } else {
       tls_.emplace(make_tls_context(config));
       open_tcp_listener(ListenerKind::Api, "https", true);
@@ -159,13 +163,14 @@ class Server::Impl {
     }
     log::info("listening", {{"listener", name}, {"address", endpoint_text(listener->acceptor.local_endpoint())},
                             {"tls", tls}});
+    if (name == "http") log::info("http_peer_uids", {{"allowed_peer_uids", http_peer_uids_}});
     tcp_listeners_.push_back(std::move(listener));
   }
 
   // A connection may be opened only when the peer is allowed and a slot is free; refusals are logged.
   bool admit(const Peer& peer, const std::string& listener) {
-    if (listener == "uds" && !config_.allowed_peer_uids.empty()) {
-      const auto& allowed = config_.allowed_peer_uids;
+    const auto& allowed = listener == "http" ? http_peer_uids_ : config_.allowed_peer_uids;
+    if ((listener == "uds" || listener == "http") && !allowed.empty()) {
       if (!peer.uid || std::find(allowed.begin(), allowed.end(), *peer.uid) == allowed.end()) {
         log::warn("connection_refused", {{"peer", peer.address}, {"listener", listener},
                                          {"reason", "peer uid is not in allowed_peer_uids"}});
@@ -202,10 +207,19 @@ class Server::Impl {
       const auto remote = socket.remote_endpoint(endpoint_error);
       if (!endpoint_error) {
         Peer peer = tcp_peer(remote, listener.tls ? PeerTransport::Tls : PeerTransport::Tcp);
+        if (name == "http") identify_loopback_peer(socket, remote, peer);
         if (admit(peer, name)) start_tcp_session(listener, std::move(socket), std::move(peer));
       }
       accept_tcp(listener);
     });
+  }
+
+  // The loopback http API knows its peers as the Unix socket does: by the uid the kernel records.
+  static void identify_loopback_peer(const tcp::socket& socket, const tcp::endpoint& remote, Peer& peer) {
+    boost::system::error_code error;
+    const tcp::endpoint local = socket.local_endpoint(error);
+    if (!error && peer.loopback) peer.uid = loopback_peer_uid(local, remote);
+    peer.address += peer.uid ? " uid=" + std::to_string(*peer.uid) : " uid=unknown";
   }
 
   void start_tcp_session(TcpListener& listener, tcp::socket socket, Peer peer) {
@@ -246,6 +260,10 @@ class Server::Impl {
   const Config& config_;
   const Router& router_;
   const ResponseObserver observer_;
+  // Any local user can open a loopback port (a Unix socket has its file mode too), so on http an empty
+  // allow-list admits only the daemon's own user.
+  const std::vector<uid_t> http_peer_uids_ =
+      config_.allowed_peer_uids.empty() ? std::vector<uid_t>{::geteuid()} : config_.allowed_peer_uids;
   // Declared before the io_context: sessions destroyed with its pending handlers still report to it.
   ConnectionBook book_;
   std::optional<asio::ssl::context> tls_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "http/api_routes.h"
+#include "http/bls_sign_request.h"
 #include "http/json_body.h"
 #include "http/register_secrets.h"
 #include "runtime/dispatch.h"
@@ -67,6 +68,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
       if (std::string_view(route.capability).ends_with("_register")) {
         take_register_secrets(route.capability, body, *context.custody);
       }
+      if (std::string_view(route.capability) == "bls_sign") settle_bls_sign_dst(body);
       return answer(runtime.call(module, route.capability, body), module);
     });
   }
@@ -90,6 +92,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
       throw not_found("module '" + id + "' does not declare the operation '" + operation + "'", "unknown_operation");
     }
     if (operation.ends_with("_register")) take_register_secrets(operation, module_request, *context.custody);
+    if (operation == "bls_sign") settle_bls_sign_dst(module_request);
     return answer(runtime.call(*module, operation, module_request), *module);
   });
 }

@@ -10,8 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* transport_name(Transport transport) { return transport == Transport::Uds ? "uds" : "https"; }
-
 // The module's operator page, which the kiosk shows only when every listed file verified.
 json gui_status(const ModuleRecord& record) {
   if (!record.entry.gui) return nullptr;
@@ -131,6 +129,9 @@ json build_status(const StatusFacts& facts) {
       {"modules", std::move(modules)},
       {"defaults", registry.defaults},
       {"problems", registry.problems},
+      {"modulesEnabled", facts.config.modules_enabled
+                             ? json{{"ids", *facts.config.modules_enabled}, {"unknown", registry.unknown_enabled_ids}}
+                             : json(nullptr)},
       {"web3Signer", web3signer},
       {"wasmRuntime", wasm_runtime_status(facts.attached.runtime)},
       // cryftgo's field set.

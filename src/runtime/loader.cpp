@@ -1,5 +1,6 @@
 #include "runtime/loader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <system_error>
 #include <utility>
@@ -20,6 +21,8 @@ namespace cryftee {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr const char* kModulesEnabledSetting = "CRYFTEE_MODULES_ENABLED (--modules-enabled)";
 
 // What the checks of one module found. Problems that the development switch may override (hash and
 // signature) are kept apart from those it never overrides (a missing file, a wrong module.json, ...).
@@ -89,6 +92,10 @@ class ModuleChecker {
       findings.block(ModuleFailure::MalformedEntry, "the manifest entry is malformed: " + *entry.parse_error);
       return finish(std::move(record), findings);
     }
+    if (!enabled(entry.id)) {
+      findings.block(ModuleFailure::NotEnabled,
+                     "not enabled: its id is not in " + std::string(kModulesEnabledSetting) + ", so it is never run");
+    }
     const fs::path module_path = config_.module_dir / entry.dir;
     // Absolute, so whoever serves gui/ later does not depend on the working directory.
     record.module_path = fs::absolute(module_path).lexically_normal().string();
@@ -110,6 +117,11 @@ class ModuleChecker {
   }
 
  private:
+  bool enabled(const std::string& id) const {
+    const auto& ids = config_.modules_enabled;
+    return !ids || std::find(ids->begin(), ids->end(), id) != ids->end();
+  }
+
   std::shared_ptr<const Bytes> check_file(ModuleRecord& record, const fs::path& file, Findings& findings) const {
     const std::string shown = record.entry.dir + "/" + record.entry.file;
     std::error_code error;
@@ -241,6 +253,17 @@ void resolve_defaults(Registry& registry) {
   }
 }
 
+// An enabled id the manifest lacks is likely a typo or a module missing from this bundle: say so in status.
+void report_unknown_enabled_ids(const Config& config, Registry& registry) {
+  if (!config.modules_enabled) return;
+  for (const std::string& id : *config.modules_enabled) {
+    if (registry.find(id) != nullptr) continue;
+    registry.unknown_enabled_ids.push_back(id);
+    registry.problems.push_back(std::string(kModulesEnabledSetting) + " names \"" + id +
+                                "\", which is not in the manifest " + registry.manifest_path);
+  }
+}
+
 void log_verdict(const ModuleRecord& record) {
   const ModuleStatus& status = record.status;
   if (status.unverified) {
@@ -251,6 +274,9 @@ void log_verdict(const ModuleRecord& record) {
                {"reason", status.reason}});
   } else if (status.loaded) {
     log::info("module_loaded", {{"module", record.entry.id}, {"version", record.entry.version}, {"hash", record.computed_hash}});
+  } else if (status.failure == ModuleFailure::NotEnabled) {
+    // The operator's choice, not a fault: said at info level, with whatever else the checks found.
+    log::info("module_not_enabled", {{"module", record.entry.id}, {"reason", status.reason}});
   } else {
     log::warn("module_refused",
               {{"module", record.entry.id}, {"failure", module_failure_name(status.failure)}, {"reason", status.reason}});
@@ -295,6 +321,7 @@ std::shared_ptr<const Registry> build_registry(const Config& config, std::uint64
     registry->modules.push_back(checker.check(entry));
     log_verdict(registry->modules.back());
   }
+  report_unknown_enabled_ids(config, *registry);
   resolve_defaults(*registry);
   for (const auto& problem : registry->problems) log::warn("registry_problem", {{"problem", problem}});
   return registry;

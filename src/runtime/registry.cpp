@@ -8,6 +8,7 @@ const char* module_failure_name(ModuleFailure failure) {
   switch (failure) {
     case ModuleFailure::None: return "none";
     case ModuleFailure::MalformedEntry: return "malformed_entry";
+    case ModuleFailure::NotEnabled: return "not_enabled";
     case ModuleFailure::FileMissing: return "file_missing";
     case ModuleFailure::OutsideModuleDir: return "outside_module_dir";
     case ModuleFailure::TooLarge: return "too_large";

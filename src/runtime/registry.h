@@ -20,6 +20,7 @@ namespace cryftee {
 enum class ModuleFailure {
   None,
   MalformedEntry,      // the manifest entry breaks a rule (types, paths, duplicate id, ...)
+  NotEnabled,          // Config::modules_enabled is set and does not name it (still verified, never run)
   FileMissing,         // the module file cannot be read
   OutsideModuleDir,    // the file resolves outside the module directory (through a symlink)
   TooLarge,            // the file is larger than its limits.maxBinaryBytes
@@ -72,6 +73,8 @@ struct Registry {
   std::vector<ModuleRecord> modules;
   std::map<std::string, std::string> defaults;  // capability family -> module id
   std::vector<std::string> problems;            // registry-wide, e.g. two modules claiming one default
+  // Ids in Config::modules_enabled that no manifest entry has (also described in problems).
+  std::vector<std::string> unknown_enabled_ids;
 
   const ModuleRecord* find(const std::string& id) const;
   // The loaded default module for a capability family ("bls", "tls"), or nullptr.

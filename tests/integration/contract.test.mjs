@@ -112,6 +112,7 @@ let onSocket; let onKiosk; let overHttps;
 before(async () => {
   standin = await startStandIn();
   api = await startDaemon({
+    bundle: 'test',  // debug_v1 answers the module-call operations below
     args: ['--web3signer-enabled', '--web3signer-url', standin.url, '--web3signer-health-interval-ms', '200',
       '--web3signer-timeout-ms', '30000', '--web3signer-max-attempts', '1', '--no-loopback-admin'],
     env: { CRYFTEE_ADMIN_TOKEN: ADMIN_TOKEN, CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD },

@@ -41,7 +41,7 @@ test('a module importing what its signed entry does not grant is refused, naming
   const fs = await import('node:fs');
   const path = await import('node:path');
   const { execFileSync } = await import('node:child_process');
-  const modules = copyBundledModules(path.join(tempDir(), 'modules'));
+  const modules = copyBundledModules(path.join(tempDir(), 'modules'), 'test');
   const manifestPath = path.join(modules, 'manifest.json');
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
   const debug = manifest.modules.find((m) => m.id === 'debug_v1');

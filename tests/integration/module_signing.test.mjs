@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { BIN, BUILD_DIR, copyBundledModules, startDaemon, tempDir } from './lib/daemon.mjs';
+import { BIN, BUILD_DIR, bundleDir, copyBundledModules, startDaemon, tempDir } from './lib/daemon.mjs';
 
 const DOMAIN = 'cryftee-module-entry-v1\n';
 const TRUST = path.join(BUILD_DIR, 'dev', 'trust.toml');
@@ -38,24 +38,40 @@ function cli(args) {
   return spawnSync(BIN, ['module', ...args], { encoding: 'utf8' });
 }
 
-test('every bundled entry verifies independently and its hash matches the file', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(BUILD_DIR, 'modules', 'manifest.json'), 'utf8'));
-  assert.ok(manifest.modules.length >= 1);
+const readManifest = (bundle) => JSON.parse(fs.readFileSync(path.join(bundleDir(bundle), 'manifest.json'), 'utf8'));
+
+test('every entry of both bundles verifies independently and its hash matches the file', () => {
   const key = devPublicKey();
-  for (const entry of manifest.modules) {
-    const { signature, ...unsigned } = entry;
-    const payload = Buffer.from(DOMAIN + jcs(unsigned), 'utf8');
-    assert.ok(crypto.verify(null, payload, key, Buffer.from(signature, 'base64')), `${entry.id} signature`);
-    const file = fs.readFileSync(path.join(BUILD_DIR, 'modules', entry.dir, entry.file));
-    assert.equal(entry.hash, `sha256:${crypto.createHash('sha256').update(file).digest('hex')}`);
-    const moduleJson = JSON.parse(fs.readFileSync(path.join(BUILD_DIR, 'modules', entry.dir, 'module.json'), 'utf8'));
-    assert.equal(moduleJson.id, entry.id);
-    assert.equal(moduleJson.version, entry.version);
+  for (const bundle of ['production', 'test']) {
+    const manifest = readManifest(bundle);
+    assert.ok(manifest.modules.length >= 1);
+    for (const entry of manifest.modules) {
+      const { signature, ...unsigned } = entry;
+      const payload = Buffer.from(DOMAIN + jcs(unsigned), 'utf8');
+      assert.ok(crypto.verify(null, payload, key, Buffer.from(signature, 'base64')), `${bundle} ${entry.id} signature`);
+      const file = fs.readFileSync(path.join(bundleDir(bundle), entry.dir, entry.file));
+      assert.equal(entry.hash, `sha256:${crypto.createHash('sha256').update(file).digest('hex')}`);
+      const moduleJson = JSON.parse(fs.readFileSync(path.join(bundleDir(bundle), entry.dir, 'module.json'), 'utf8'));
+      assert.equal(moduleJson.id, entry.id);
+      assert.equal(moduleJson.version, entry.version);
+    }
   }
 });
 
+test('the production bundle holds production modules only; the test bundle adds debug_v1 to them', () => {
+  const production = readManifest('production').modules.map((m) => m.id);
+  const test = readManifest('test').modules.map((m) => m.id);
+  assert.ok(production.includes('bls_tls_signer_v1'), production.join());
+  assert.ok(!production.some((id) => id.startsWith('debug')), production.join());
+  assert.ok(!readManifest('production').modules.some((m) => m.capabilities.some((c) => c.startsWith('debug_'))));
+  assert.deepEqual(fs.readdirSync(bundleDir('production')).sort(), ['manifest.json', ...production].sort(),
+    'the production bundle holds its manifest and its modules\' folders, nothing else');
+  assert.deepEqual(test.filter((id) => production.includes(id)), production);
+  assert.ok(test.includes('debug_v1'), test.join());
+});
+
 test('module verify accepts the build and refuses a tampered file or entry', () => {
-  const dir = copyBundledModules(path.join(tempDir(), 'modules'));
+  const dir = copyBundledModules(path.join(tempDir(), 'modules'), 'test');
   const manifestPath = path.join(dir, 'manifest.json');
   const good = cli(['verify', '--manifest', manifestPath, '--trust', TRUST]);
   assert.equal(good.status, 0, good.stdout + good.stderr);
@@ -68,7 +84,7 @@ test('module verify accepts the build and refuses a tampered file or entry', () 
   assert.equal(tamperedFile.status, 1);
   assert.match(tamperedFile.stdout, /REFUSED +debug_v1 \[hash_mismatch\]/);
 
-  fs.cpSync(path.join(BUILD_DIR, 'modules', entry.dir, entry.file), path.join(dir, entry.dir, entry.file));
+  fs.cpSync(path.join(bundleDir('test'), entry.dir, entry.file), path.join(dir, entry.dir, entry.file));
   entry.limits.deadlineMs += 1;
   fs.writeFileSync(manifestPath, JSON.stringify(manifest));
   const tamperedEntry = cli(['verify', '--manifest', manifestPath, '--trust', TRUST]);
@@ -78,7 +94,7 @@ test('module verify accepts the build and refuses a tampered file or entry', () 
 
 test('keygen, hash, sign and verify make a manifest another trust file accepts', () => {
   const work = tempDir();
-  const dir = copyBundledModules(path.join(work, 'modules'));
+  const dir = copyBundledModules(path.join(work, 'modules'), 'test');
   const keyPath = path.join(work, 'acme.pem');
   const trustPath = path.join(work, 'trust.toml');
   const publicKey = execFileSync(BIN, ['module', 'keygen', '--out', keyPath, '--id', 'acme', '--trust-out', trustPath],
@@ -107,7 +123,7 @@ test('keygen, hash, sign and verify make a manifest another trust file accepts',
 
 // A publisher can sign bytes the engine will not run; verify must say so, as the daemon does.
 test('module verify refuses what the daemon\'s engine refuses (engine_refused), with the same verdict', async () => {
-  const dir = copyBundledModules(path.join(tempDir(), 'modules'));
+  const dir = copyBundledModules(path.join(tempDir(), 'modules'), 'test');
   const manifestPath = path.join(dir, 'manifest.json');
   fs.writeFileSync(path.join(dir, 'debug_v1', 'debug_v1.wasm'), Buffer.from('\0asm but not really a module'));
   const signed = cli(['sign', '--manifest', manifestPath, '--key', path.join(BUILD_DIR, 'dev', 'publisher.pem'),

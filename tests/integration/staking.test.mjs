@@ -13,7 +13,7 @@ import { startDaemon, VECTORS_DIR } from './lib/daemon.mjs';
 const vectors = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'bls-min-pk.json'), 'utf8'));
 let daemon;
 
-before(async () => { daemon = await startDaemon(); });
+before(async () => { daemon = await startDaemon({ bundle: 'test' }); });
 after(async () => { await daemon?.stop('SIGINT'); });
 
 const post = (route, body) => daemon.request('POST', route, body);
@@ -36,7 +36,7 @@ test('cryftgo first boot and restart: generate, sign, verify; @noble/curves agre
   const gen = await post('/v1/staking/bls/register', { key_type: 'BLS', mode: 'generate', purpose: 'validator' });
   assert.equal(gen.status, 200, gen.text);
   const message = Buffer.from('cryft warp message');
-  const signed = await post('/v1/staking/bls/sign', { pubkey: gen.json.pubkey, data: message.toString('base64'), type: 'raw' });
+  const signed = await post('/v1/staking/bls/sign', { pubkey: gen.json.pubkey, data: message.toString('base64'), type: 'sig' });
   assert.equal(signed.status, 200, signed.text);
   const sig = bls.G2.ProjectivePoint.fromHex(signed.json.signature.slice(2));
   const pk = bls.G1.ProjectivePoint.fromHex(gen.json.pubkey.slice(2));

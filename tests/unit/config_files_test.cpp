@@ -84,7 +84,7 @@ TEST(ConfigToml, BadValueNamesFileLineAndKey) {
   TempDir dir;
   const auto file = dir.write("c.toml", "[api]\n\ntransport = \"tcp\"\n");
   EXPECT_EQ(load_error({}, {{"CRYFTEE_CONFIG", file}}),
-            file + ":3: api.transport: 'tcp' is not one of the choices (accepted: uds, https)");
+            file + ":3: api.transport: 'tcp' is not one of the choices (accepted: uds, https, http)");
 }
 
 TEST(ConfigToml, SyntaxErrorNamesFileAndLine) {

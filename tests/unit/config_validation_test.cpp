@@ -2,6 +2,8 @@
 // secret) and what is accepted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "config_test_support.h"
 
 namespace cryftee {
@@ -17,9 +19,9 @@ constexpr const char* kGoodKeyMaterial = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB
 
 TEST(ConfigValidation, TransportNamesFlagValueAndChoices) {
   EXPECT_EQ(load_error({"--api-transport", "tcp"}),
-            "--api-transport: 'tcp' is not one of the choices (accepted: uds, https)");
+            "--api-transport: 'tcp' is not one of the choices (accepted: uds, https, http)");
   EXPECT_EQ(load_error({}, {{"CRYFTEE_API_TRANSPORT", "tcp"}}),
-            "CRYFTEE_API_TRANSPORT: 'tcp' is not one of the choices (accepted: uds, https)");
+            "CRYFTEE_API_TRANSPORT: 'tcp' is not one of the choices (accepted: uds, https, http)");
 }
 
 TEST(ConfigValidation, NumbersMustBeWholeAndInRange) {
@@ -231,9 +233,80 @@ TEST(ConfigValidation, ControlCharactersAreEscapedSoTheMessageStaysOneLine) {
             "--log-level: 'info\\x0alevel=error' is not one of the choices (accepted: debug, info, warn, error)");
 }
 
-TEST(ConfigValidation, BadValueInAnOverriddenLayerIsStillAnError) {
-  EXPECT_EQ(load_error({"--max-connections", "5"}, {{"CRYFTEE_MAX_CONNECTIONS", "lots"}}),
-            "CRYFTEE_MAX_CONNECTIONS: 'lots' is not a whole number (accepted: a whole number from 1 to 65536)");
+TEST(ConfigValidation, BadValueInAnOverriddenLayerIsAWarningNamingBothLayers) {
+  const Config config = load({"--max-connections", "5"}, {{"CRYFTEE_MAX_CONNECTIONS", "lots"}});
+  EXPECT_EQ(config.limits.max_connections, 5u);
+  ASSERT_EQ(config.warnings.size(), 1u);
+  EXPECT_EQ(config.warnings[0],
+            "CRYFTEE_MAX_CONNECTIONS: 'lots' is not a whole number (accepted: a whole number from 1 to 65536); "
+            "ignored because --max-connections overrides it");
+}
+
+TEST(ConfigValidation, EnvironmentRescuesCryftgoJsonWithAnInvalidOrWronglyTypedValue) {
+  TempDir dir;
+  for (const std::string value : {R"("tcp")", R"([1])", "3.5"}) {
+    SCOPED_TRACE(value);
+    const auto file = dir.write("cryftgo.json", R"({"api": {"transport": )" + value + "}}");
+    EXPECT_NE(load_error({}, {{"CRYFTEE_CONFIG_FILE", file}}).find(file + ": api.transport: "), std::string::npos);
+    const Config config = load({}, {{"CRYFTEE_CONFIG_FILE", file}, {"CRYFTEE_API_TRANSPORT", "uds"}});
+    EXPECT_TRUE(config.transport == Transport::Uds);
+    ASSERT_EQ(config.warnings.size(), 1u);
+    EXPECT_EQ(config.warnings[0].find(file + ": api.transport: "), 0u) << config.warnings[0];
+    EXPECT_NE(config.warnings[0].find("; ignored because CRYFTEE_API_TRANSPORT overrides it"), std::string::npos);
+  }
+}
+
+TEST(ConfigValidation, FlagRescuesAWronglyTypedTomlValue) {
+  TempDir dir;
+  const auto file = dir.write("c.toml", "[api]\ntransport = 3\n[access]\nallowed_peer_uids = [true]\n");
+  EXPECT_NE(load_error({"--config", file, "--allowed-peer-uids", "7"}).find(file + ":2: api.transport: '3' has the wrong type"),
+            std::string::npos);
+  const Config config = load({"--config", file, "--api-transport", "uds", "--allowed-peer-uids", "7"});
+  EXPECT_EQ(config.allowed_peer_uids, (std::vector<uid_t>{7}));
+  const auto warned = [&config](const std::string& text) {
+    return std::any_of(config.warnings.begin(), config.warnings.end(),
+                       [&text](const std::string& warning) { return warning.find(text) != std::string::npos; });
+  };
+  EXPECT_EQ(config.warnings.size(), 2u);
+  EXPECT_TRUE(warned(file + ":2: api.transport: '3' has the wrong type"));
+  EXPECT_TRUE(warned("; ignored because --api-transport overrides it"));
+  EXPECT_TRUE(warned(file + ":4: access.allowed_peer_uids: an array item is not a string or number"));
+  EXPECT_TRUE(warned("; ignored because --allowed-peer-uids overrides it"));
+}
+
+TEST(ConfigValidation, OverriddenTransportIsNotCrossChecked) {
+  TempDir dir;
+  const auto file = dir.write("cryftgo.json", R"({"api": {"transport": "https", "http_addr": "0.0.0.0:8787"}})");
+  EXPECT_NE(load_error({}, {{"CRYFTEE_CONFIG_FILE", file}}).find("needs a TLS certificate"), std::string::npos);
+  const Config config = load({"--api-transport", "uds"}, {{"CRYFTEE_CONFIG_FILE", file}});
+  EXPECT_TRUE(config.transport == Transport::Uds);
+  EXPECT_TRUE(config.warnings.empty());
+}
+
+TEST(ConfigValidation, HttpTransportServesOnLoopbackOnly) {
+  const Config by_default = load({"--api-transport", "http"});
+  EXPECT_EQ(by_default.http_addr.host, "127.0.0.1");
+  EXPECT_EQ(by_default.http_addr.port, 8787);
+  EXPECT_EQ(load({"--api-transport", "http", "--http-addr", "[::1]:9000"}).http_addr.host, "::1");
+  EXPECT_EQ(load({"--api-transport", "http", "--http-addr", "127.8.9.10:9000"}).http_addr.port, 9000);
+  for (const char* address : {"0.0.0.0:8787", "10.1.2.3:8787", "[::]:8787"}) {
+    SCOPED_TRACE(address);
+    const std::string error = load_error({"--api-transport", "http", "--http-addr", address});
+    EXPECT_EQ(error.find("--http-addr: '"), 0u) << error;
+    EXPECT_NE(error.find("is not a loopback address"), std::string::npos) << error;
+    EXPECT_NE(error.find("use --api-transport https, or uds"), std::string::npos) << error;
+  }
+  // The uds kiosk and the https API keep their wider default.
+  EXPECT_EQ(load({}).http_addr.host, "0.0.0.0");
+}
+
+TEST(ConfigValidation, ModulesEnabledIsAListOfIds) {
+  const Config config = load({}, {{"CRYFTEE_MODULES_ENABLED", "bls_tls_signer_v1, other.v2"}});
+  ASSERT_TRUE(config.modules_enabled.has_value());
+  EXPECT_EQ(*config.modules_enabled, (std::vector<std::string>{"bls_tls_signer_v1", "other.v2"}));
+  EXPECT_FALSE(load({}).modules_enabled.has_value());
+  EXPECT_NE(load_error({}, {{"CRYFTEE_MODULES_ENABLED", "a,../b"}}).find("is not a module id"), std::string::npos);
+  EXPECT_NE(load_error({}, {{"CRYFTEE_MODULES_ENABLED", "a,,b"}}).find("has an empty item"), std::string::npos);
 }
 
 }  // namespace

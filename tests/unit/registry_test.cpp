@@ -205,6 +205,33 @@ TEST_F(RegistryBuild, DevelopmentSwitchLoadsUnverifiedButSaysSo) {
   EXPECT_FALSE(build_registry(c, 2)->modules[0].status.loaded);
 }
 
+TEST_F(RegistryBuild, OnlyEnabledModulesLoadAndUnknownIdsAreReported) {
+  fx.write_manifest({fx.sign(fx.add_module("a")), fx.sign(fx.add_module("b"))});
+  Config c = config();
+  c.modules_enabled = std::vector<std::string>{"b", "typo_v1"};
+  int engine_checks = 0;
+  const auto registry = build_registry(c, 1, [&engine_checks](const ModuleRecord&) -> std::optional<std::string> {
+    ++engine_checks;
+    return std::nullopt;
+  });
+  const ModuleRecord& a = *registry->find("a");
+  EXPECT_FALSE(a.status.loaded);
+  EXPECT_TRUE(a.status.trusted) << "a module that is not enabled is still verified";
+  EXPECT_EQ(a.status.failure, ModuleFailure::NotEnabled);
+  EXPECT_STREQ(module_failure_name(a.status.failure), "not_enabled");
+  EXPECT_NE(a.status.reason.find("CRYFTEE_MODULES_ENABLED"), std::string::npos) << a.status.reason;
+  EXPECT_EQ(a.wasm, nullptr);
+  EXPECT_TRUE(registry->find("b")->status.loaded);
+  EXPECT_EQ(engine_checks, 1) << "the engine never sees a module that is not enabled";
+  EXPECT_EQ(registry->unknown_enabled_ids, std::vector<std::string>{"typo_v1"});
+  ASSERT_EQ(registry->problems.size(), 1u);
+  EXPECT_NE(registry->problems[0].find("\"typo_v1\", which is not in the manifest"), std::string::npos);
+  // Not set: everything loads and nothing is reported.
+  const auto all = build();
+  EXPECT_TRUE(all->find("a")->status.loaded);
+  EXPECT_TRUE(all->unknown_enabled_ids.empty());
+}
+
 TEST_F(RegistryBuild, EngineRefusalIsRecorded) {
   fx.write_manifest({fx.sign(fx.add_module("a")), fx.sign(fx.add_module("b"))});
   int calls = 0;

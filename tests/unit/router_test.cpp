@@ -95,7 +95,13 @@ TEST(Router, KioskListenerNeverServesStakingRoutes) {
   auto req = make("POST", "/v1/staking/bls/sign", PeerTransport::Tcp, true);
   req.listener = ListenerKind::Kiosk;
   req.headers["authorization"] = "Bearer secret-token";
-  EXPECT_EQ(router.handle(req).status, 403);
+  const Response refused = router.handle(req);
+  EXPECT_EQ(refused.status, 403);
+  const auto body = nlohmann::json::parse(refused.body);
+  EXPECT_EQ(body["error"], "not_on_kiosk");
+  const std::string message = body["message"];
+  EXPECT_NE(message.find("POST /v1/staking/bls/sign is an API route"), std::string::npos) << message;
+  EXPECT_NE(message.find("served on the API listener only"), std::string::npos) << message;
 }
 
 TEST(Router, AdminNeedsTokenFromANonLocalPeer) {
@@ -132,6 +138,46 @@ TEST(Router, StakingOverTcpNeedsCertificateOrToken) {
   EXPECT_EQ(router.handle(req).status, 401);
   req.peer.client_cert_verified = true;
   EXPECT_EQ(router.handle(req).status, 200);
+}
+
+// The loopback http transport: a peer the kernel named has passed the uid allow-list, like a socket peer.
+TEST(Router, LoopbackPeerWithAKernelNamedUidIsServedLikeASocketPeer) {
+  auto router = make_router(nullptr, false);
+  auto req = make("POST", "/v1/staking/bls/sign", PeerTransport::Tcp, true);
+  EXPECT_EQ(router.handle(req).status, 401);
+  req.peer.uid = 1000;
+  req.headers["host"] = "127.0.0.1:8787";
+  EXPECT_EQ(router.handle(req).status, 200);
+  req.peer.loopback = false;
+  EXPECT_EQ(router.handle(req).status, 401);
+}
+
+// DNS rebinding: a web page whose own host name now points at 127.0.0.1 sends that name as Host (and as
+// Origin, so the same-origin check alone would let it through).
+TEST(Router, LoopbackHttpTransportAnswersLoopbackHostNamesOnly) {
+  auto router = make_router(nullptr);
+  for (const char* host : {"127.0.0.1:8787", "127.0.0.1", "127.8.9.10:1", "[::1]:8787", "[::1]", "localhost:8787",
+                           "LOCALHOST"}) {
+    auto req = make("POST", "/v1/staking/bls/sign", PeerTransport::Tcp, true);
+    req.peer.uid = 1000;
+    req.headers["host"] = host;
+    EXPECT_EQ(router.handle(req).status, 200) << host;
+  }
+  for (const char* host : {"evil.example:8787", "evil.example", "10.0.0.1:8787", "[::2]:8787", "127.0.0.1:x", "[::1",
+                           "localhost.evil.example", ""}) {
+    for (const char* path : {"/v1/staking/bls/sign", "/v1/staking/status"}) {
+      auto req = make(std::string(path) == "/v1/staking/status" ? "GET" : "POST", path, PeerTransport::Tcp, true);
+      req.peer.uid = 1000;
+      req.headers["host"] = host;
+      req.headers["origin"] = std::string("http://") + host;
+      const Response refused = router.handle(req);
+      EXPECT_EQ(refused.status, 403) << host << " " << path;
+      EXPECT_EQ(nlohmann::json::parse(refused.body)["error"], "host_not_allowed") << host;
+    }
+  }
+  auto no_host = make("GET", "/v1/staking/status", PeerTransport::Tcp, true);
+  no_host.peer.uid = 1000;
+  EXPECT_EQ(router.handle(no_host).status, 403);
 }
 
 TEST(ParseTarget, SplitsAndDecodesTheQuery) {

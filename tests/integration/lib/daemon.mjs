@@ -13,9 +13,16 @@ export const SOURCE_DIR = process.env.CRYFTEE_SOURCE_DIR;
 export const VECTORS_DIR = process.env.CRYFTEE_VECTORS_DIR;
 if (!BIN || !BUILD_DIR) throw new Error('run through ctest: CRYFTEE_BIN and CRYFTEE_BUILD_DIR are not set');
 
-// A private copy of the modules this build compiled and signed, so a test may tamper with it.
-export function copyBundledModules(dir) {
-  fs.cpSync(path.join(BUILD_DIR, 'modules'), dir, { recursive: true });
+// The bundles this build compiled and signed: 'production' (build/modules, what scripts/run.sh and an
+// install load) and 'test' (build/test-modules: the production modules plus test-only ones like debug_v1).
+export function bundleDir(bundle = 'production') {
+  if (bundle !== 'production' && bundle !== 'test') throw new Error(`no module bundle '${bundle}'`);
+  return path.join(BUILD_DIR, bundle === 'test' ? 'test-modules' : 'modules');
+}
+
+// A private copy of one bundle, so a test may tamper with it.
+export function copyBundledModules(dir, bundle = 'production') {
+  fs.cpSync(bundleDir(bundle), dir, { recursive: true });
   return dir;
 }
 
@@ -36,23 +43,34 @@ export function freePort() {
 
 // Starts the daemon. `args` are extra flags; `env` extra environment. Resolves when the API answers.
 // Defaults: its own temp dir, a copy of the bundled modules, the build's development trust file, the
-// socket in the temp dir and the kiosk on a free loopback port.
-export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, transport = 'uds', waitReady = true } = {}) {
+// socket in the temp dir and the kiosk on a free loopback port. `bundle: 'test'` adds the test modules.
+// `cryftgoConfig: true` names the transport, socket and address the way cryftgo does, in a JSON file
+// given by CRYFTEE_CONFIG_FILE, instead of with flags; an object there overrides those "api" keys.
+export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, transport = 'uds', waitReady = true,
+  bundle = 'production', cryftgoConfig = false } = {}) {
   const dir = tempDir();
-  const modules = moduleDir ?? copyBundledModules(path.join(dir, 'modules'));
+  const modules = moduleDir ?? copyBundledModules(path.join(dir, 'modules'), bundle);
   const socketPath = path.join(dir, 'run', 'cryftee.sock');
   const port = await freePort();
+  const transportSettings = { transport, uds_path: socketPath, http_addr: `127.0.0.1:${port}` };
+  const transportEnv = {};
+  const transportArgs = [];
+  if (cryftgoConfig) {
+    transportEnv.CRYFTEE_CONFIG_FILE = path.join(dir, 'cryftee_config.json');
+    const api = { ...transportSettings, ...(typeof cryftgoConfig === 'object' ? cryftgoConfig : {}) };
+    fs.writeFileSync(transportEnv.CRYFTEE_CONFIG_FILE, JSON.stringify({ api }));
+  } else {
+    transportArgs.push('--uds-path', socketPath, '--http-addr', transportSettings.http_addr, '--api-transport', transport);
+  }
   const fullArgs = [
     '--module-dir', modules,
     '--trust-config', trustFile ?? path.join(BUILD_DIR, 'dev', 'trust.toml'),
     '--ui-dir', path.join(SOURCE_DIR, 'ui'),
-    '--uds-path', socketPath,
-    '--http-addr', `127.0.0.1:${port}`,
-    '--api-transport', transport,
+    ...transportArgs,
     ...args,
   ];
   const child = spawn(BIN, fullArgs, {
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: process.env.PATH, ...transportEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const daemon = {
@@ -80,7 +98,7 @@ async function waitUntilReady(daemon, transport, timeoutMs = 15000) {
     try {
       const res = transport === 'uds'
         ? await daemon.request('GET', '/v1/staking/status')
-        : await daemon.kiosk('GET', '/v1/staking/status', undefined, { tls: true, rejectUnauthorized: false });
+        : await daemon.kiosk('GET', '/v1/staking/status', undefined, { tls: transport === 'https', rejectUnauthorized: false });
       if (res.status === 200) return;
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 50));
