@@ -102,6 +102,9 @@ test('unpacked and run with the packaged configuration: modules verify, a BLS si
     const status = await waitForApi(daemon, socketPath);
     const signer = status.json.modules.find((m) => m.id === 'bls_tls_signer_v1');
     assert.ok(signer?.loaded && signer.trusted, JSON.stringify(status.json.modules));
+    // The production bundle only: the test module never ships.
+    assert.ok(!status.json.modules.some((m) => m.id === 'debug_v1'), JSON.stringify(status.json.modules));
+    assert.ok(!fs.existsSync(path.join(root, 'usr/share/cryftee/modules/debug_v1')));
     // V8 is mapped from the unpacked root, not from anywhere in the source tree.
     const maps = fs.readFileSync(`/proc/${daemon.child.pid}/maps`, 'utf8');
     const libnode = [...new Set(maps.split('\n').filter((l) => l.includes('libnode')).map((l) => l.split(/\s+/).pop()))];
