@@ -27,6 +27,8 @@ apt_packages=(
   # libnode's runtime libraries (libnode itself is unpacked locally, see below)
   libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1
   openssl curl nodejs
+  # TPM 2.0: tpm2-tss for the TPM sealer (with its swtpm TCTI), a software TPM and tools for the tests
+  libtss2-dev libtss2-tcti-swtpm0 libtss2-tcti-pcap0 swtpm swtpm-tools tpm2-tools
   # metrics, systemd readiness, and the .deb with its checks (cmake/package.cmake, tests/package/)
   prometheus-cpp-dev libsystemd-dev prometheus dpkg-dev fakeroot lintian systemd help2man file
 )

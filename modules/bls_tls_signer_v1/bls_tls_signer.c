@@ -184,10 +184,27 @@ static cryftee_response bls_pop(cryftee_str request) {
 
 /* ---- TLS ---- */
 
+static int starts_with_node_id(cryftee_str text) {
+  static const char prefix[] = "NodeID-";
+  return text.len > sizeof prefix - 1 && memcmp(text.ptr, prefix, sizeof prefix - 1) == 0;
+}
+
+/* The key a request names: keyHandle, a node ID ("node_id", or "NodeID-..." in place of a public key) or
+ * a public key. */
 static cryftee_response tls_resolve(cryftee_str request, handle* h) {
   if (handle_from_request(request, h)) return 0;
   cryftee_str text;
-  if (!get_string(request, "pubkey", &text) && !get_string(request, "publicKey", &text)) return NO_KEY_NAMED;
+  if (!get_string(request, "pubkey", &text) && !get_string(request, "publicKey", &text) &&
+      !get_string(request, "node_id", &text) && !get_string(request, "nodeId", &text)) {
+    return NO_KEY_NAMED;
+  }
+  if (starts_with_node_id(text)) {
+    if (text.len > MAX_PUBLIC_KEY_BYTES) return invalid("the node ID is too long");
+    int32_t found = cryftee_tls_find((const uint8_t*)text.ptr, text.len, h->text, sizeof h->text);
+    if (found < 0) return cryftee_error(404, "key_not_found", "no TLS key with this node ID is held; register it first");
+    h->len = (uint32_t)found;
+    return 0;
+  }
   uint8_t public_key[MAX_PUBLIC_KEY_BYTES];
   int32_t n = decode_key(text, public_key, sizeof public_key, 65);
   if (n <= 0) return invalid("the TLS public key must be a P-256 point or SubjectPublicKeyInfo, base64 or hex");
@@ -221,7 +238,7 @@ static cryftee_response tls_register(cryftee_str request) {
   h.len = 0;
   if (get_string(request, "mode", &mode) && cryftee_str_eq(mode, "verify")) {
     cryftee_response error = tls_resolve(request, &h);
-    if (error == NO_KEY_NAMED) return missing("mode 'verify' needs 'pubkey'");
+    if (error == NO_KEY_NAMED) return missing("mode 'verify' needs 'pubkey' (or 'publicKey') or 'node_id'");
     if (error) return error;
     return tls_key_response(&h);
   }

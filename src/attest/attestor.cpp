@@ -20,6 +20,25 @@ Attestor::Attestor(const Config& config, std::string core_binary_hash)
                                 {"core_binary_hash", core_binary_hash_}});
 }
 
+Attestor::Attestor(const Config& config, StoredKey stored, std::string core_binary_hash)
+    : core_binary_hash_(std::move(core_binary_hash)),
+      verified_binary_hash_(config.verified_binary_hash),
+      key_store_facts_(std::move(stored.key_store_facts)) {
+  key_from_file_ = config.attestation_key_file.has_value();
+  if (key_from_file_) {
+    secure_zero(stored.seed);
+    Ed25519KeyPair key = ed25519_read_private_pem(*config.attestation_key_file);
+    seed_ = std::move(key.seed);
+    public_key_b64_ = base64_encode(key.public_key);
+  } else {
+    seed_ = std::move(stored.seed);
+    public_key_b64_ = base64_encode(ed25519_public_key(seed_));
+  }
+  log::info("attestation_key", {{"source", key_from_file_ ? "file" : "key store"},
+                                {"public_key", public_key_b64_},
+                                {"core_binary_hash", core_binary_hash_}});
+}
+
 Attestor::~Attestor() { secure_zero(seed_); }
 
 nlohmann::json Attestor::attest(const Registry& registry, const std::optional<std::string>& nonce) const {
@@ -31,6 +50,7 @@ nlohmann::json Attestor::attest(const Registry& registry, const std::optional<st
       .nonce = nonce,
       .timestamp = std::chrono::system_clock::now(),
       .public_key_b64 = public_key_b64_,
+      .key_store = key_store_facts_ ? key_store_facts_() : nlohmann::json(nullptr),
   });
   const std::string payload = attestation_signing_payload(document);
   document["signature"] = base64_encode(ed25519_sign(seed_, as_bytes(payload)));

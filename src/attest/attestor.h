@@ -1,7 +1,9 @@
 #pragma once
 // Holds the attestation key and signs attestation documents (attest/document.h) about the registry that
-// is serving. The key is loaded from Config::attestation_key_file or generated for this process only; it
-// never leaves memory and is zeroed on destruction. The core binary hash is computed once, at construction.
+// is serving. The key is loaded from Config::attestation_key_file, or taken from the key store (so its
+// public key stays the same across restarts), or generated for this process only; it is zeroed on
+// destruction. The core binary hash is computed once, at construction.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -19,6 +21,15 @@ class Attestor {
   // Throws cryftee::Error when the configured key file cannot be read or is not an Ed25519 key, or when
   // the running binary cannot be hashed.
   explicit Attestor(const Config& config, std::string core_binary_hash = running_binary_hash());
+
+  // What the key store gives an attestor: the stored key's 32-byte seed (taken over and zeroed here) and
+  // the facts every document states about the key store.
+  struct StoredKey {
+    Bytes seed;
+    std::function<nlohmann::json()> key_store_facts;
+  };
+  // Uses `stored` unless Config::attestation_key_file names a key, which wins.
+  Attestor(const Config& config, StoredKey stored, std::string core_binary_hash = running_binary_hash());
   ~Attestor();
   Attestor(const Attestor&) = delete;
   Attestor& operator=(const Attestor&) = delete;
@@ -36,6 +47,7 @@ class Attestor {
   std::string core_binary_hash_;
   std::optional<std::string> verified_binary_hash_;
   bool key_from_file_ = false;
+  std::function<nlohmann::json()> key_store_facts_;
 };
 
 }  // namespace cryftee

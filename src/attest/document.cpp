@@ -98,6 +98,7 @@ json unsigned_attestation(const AttestationFacts& facts) {
       {"nonce", facts.nonce ? json(*facts.nonce) : json(nullptr)},
       {"attestation_public_key", facts.public_key_b64},
   };
+  if (!facts.key_store.is_null()) document["key_store"] = facts.key_store;
   if (facts.verified_binary_hash) {
     const std::optional<std::string> expected = normalize_sha256_tag(*facts.verified_binary_hash);
     const std::optional<std::string> actual = normalize_sha256_tag(facts.core_binary_hash);

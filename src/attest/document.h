@@ -36,6 +36,9 @@ struct AttestationFacts {
   std::optional<std::string> nonce;                 // checked with check_nonce
   std::chrono::system_clock::time_point timestamp;
   std::string public_key_b64;  // the attestation key that will sign the document
+  // The key store's sealer, its facts (PCR selection and values when TPM-sealed) and the hash of its public
+  // records (DurableCustody::attestation_facts); null when the daemon has none attached.
+  nlohmann::json key_store = nullptr;
 };
 
 // The document without its "signature" member.

@@ -18,6 +18,7 @@
 #include "http/module_facts.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "custody/durable_custody.h"
 #include "metrics/metrics.h"
 #include "custody/memory_custody.h"
 #include "custody/web3signer_client.h"
@@ -26,6 +27,8 @@
 #include "runtime/dispatch.h"
 #include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
+#include "key_store/key_store.h"
+#include "key_store/sealer_choice.h"
 #include "runtime/startup_keys.h"
 #include "service/systemd_notify.h"
 #include "util/error.h"
@@ -81,13 +84,13 @@ struct Web3SignerParts {
   std::unique_ptr<Web3SignerCustody> custody;
 };
 
-Web3SignerParts start_web3signer(const Config& config, KeyCustody& memory) {
+Web3SignerParts start_web3signer(const Config& config, DurableCustody& local) {
   Web3SignerParts parts;
   if (!config.web3signer.enabled) return parts;
   parts.client = std::make_unique<Web3SignerClient>(config.web3signer);
   parts.health = std::make_unique<Web3SignerHealthChecker>(*parts.client, config.web3signer.health_interval);
   parts.custody = std::make_unique<Web3SignerCustody>(
-      *parts.client, memory,
+      *parts.client, local,
       Web3SignerCustodyOptions{config.web3signer.keystore_password, config.web3signer.keep_in_memory, {}});
   log::info("web3signer_ready", {{"urls", parts.client->urls()},
                                  {"keystore_password", config.web3signer.keystore_password ? "set" : "not set"},
@@ -103,7 +106,14 @@ Web3SignerParts start_web3signer(const Config& config, KeyCustody& memory) {
 int serve(const Config& config) {
   // Keys live in memory custody (and in Web3Signer when it is enabled); modules run on the dispatcher's V8
   // workers, which also vet each module for the registry (compile, ABI exports, granted imports).
-  MemoryCustody custody;
+  // With a durable sealer, the key store's records are unsealed into memory custody before anything
+  // else runs, so the first request already finds every key of earlier runs.
+  MemoryCustody memory;
+  const std::unique_ptr<key_store::Sealer> sealer = key_store::choose_sealer(config);
+  std::optional<key_store::KeyStore> store;
+  if (sealer->durable()) store.emplace(*config.key_data_dir, *sealer);
+  DurableCustody custody(memory, *sealer, store ? &*store : nullptr);
+  custody.open();
   runtime::load_startup_keys(config, custody);
   const Web3SignerParts web3signer = start_web3signer(config, custody);
   runtime::Dispatcher dispatcher(engine::make_v8_engine(), config.engine_workers, &custody, &config.web3signer,
@@ -114,7 +124,8 @@ int serve(const Config& config) {
   registry.replace(build_registry(config, kFirstEpoch, dispatcher.engine_check()));
   log_registry("registry_ready", *registry.current());
 
-  Attestor attestor(config);
+  Attestor attestor(config, Attestor::StoredKey{config.attestation_key_file ? Bytes{} : custody.attestation_seed(),
+                                                [&custody] { return custody.attestation_facts(); }});
   ConnectionTracker connection;
   // One reload at a time: each builds on the epoch of the registry it replaces.
   std::mutex reload_mutex;
@@ -141,6 +152,7 @@ int serve(const Config& config) {
   context.runtime_facts = [&dispatcher, &custody, &web3signer] {
     http::RuntimeFacts facts = http::module_runtime_facts(dispatcher, custody);
     if (web3signer.custody) http::add_web3signer_facts(facts, web3signer.health->snapshot(), *web3signer.custody);
+    facts.key_store = custody.status(/*with_sealer_facts=*/false);
     return facts;
   };
 
@@ -171,6 +183,8 @@ int run_daemon(int argc, char** argv) {
     return kExitBadConfiguration;
   }
   const Config& config = *loaded;
+  // The seal passphrase has been read into the configuration; no child or /proc reader may find it again.
+  scrub_environment_variable("CRYFTEE_SEAL_PASSPHRASE");
 
   log::Level level = log::Level::Info;
   log::parse_level(config.log_level, level);

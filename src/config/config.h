@@ -67,6 +67,17 @@ struct Web3SignerSettings {
   std::chrono::milliseconds health_interval = defaults::kWeb3SignerHealthInterval;
 };
 
+// The sealed key store (key_store/): which sealer keeps the keys of --key-data-dir, and its settings.
+struct KeyStoreSettings {
+  std::string sealer = defaults::kSealer;  // auto | tpm | passphrase | none
+  // The passphrase of the passphrase sealer; a secret: never log or echo it. Read from the environment
+  // (then removed from it), a 0600 file or the systemd credential; never from a flag.
+  std::optional<std::string> seal_passphrase;
+  std::string tpm_tcti = defaults::kTpmTcti;
+  std::vector<unsigned> tpm_pcrs;  // SHA-256 PCR indexes the TPM seal is bound to; empty: none
+  bool allow_backup = false;       // `cryftee keys backup` refuses without it
+};
+
 struct Config {
   // Modules and trust
   std::filesystem::path module_dir = defaults::kModuleDir;
@@ -107,6 +118,7 @@ struct Config {
   // Custody
   Web3SignerSettings web3signer;
   std::optional<std::filesystem::path> key_data_dir;
+  KeyStoreSettings key_store;
 
   // Where the values came from, for the start-up log line (file paths and setting names, never values).
   std::vector<std::string> sources;

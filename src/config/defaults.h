@@ -26,6 +26,14 @@ inline constexpr std::chrono::milliseconds kWeb3SignerHealthInterval{5'000};
 inline constexpr std::size_t kWeb3SignerMaxResponseBytes = 4 << 20;  // 4 MiB
 inline constexpr std::size_t kWeb3SignerIdleHandles = 8;  // pooled keep-alive connections kept when idle
 
+// Key store (key_store/): the sealer chosen when none is named, and the TPM reached by default (the
+// kernel's resource manager).
+inline constexpr const char* kSealer = "auto";
+inline constexpr const char* kTpmTcti = "device:/dev/tpmrm0";
+inline constexpr unsigned kMaxTpmPcrIndex = 23;
+// The systemd credential (LoadCredential=) read as the seal passphrase when no other source gives one.
+inline constexpr const char* kSealPassphraseCredential = "seal_passphrase";
+
 inline constexpr unsigned kUdsSocketMode = 0660;
 inline constexpr std::size_t kMaxBodyBytes = 1 << 20;        // 1 MiB
 inline constexpr std::size_t kMaxHeaderBytes = 16 << 10;     // 16 KiB

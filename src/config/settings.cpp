@@ -188,7 +188,8 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.config.verified_binary_hash = parse_sha256_reference(a); }});
   table.push_back({.id = "attestation.key_file", .group = "Attestation", .flag = "--attestation-key-file",
                    .env = "CRYFTEE_ATTESTATION_KEY_FILE", .value_name = "PATH",
-                   .help = "Ed25519 key that signs attestations; without it a fresh key is made at each start.",
+                   .help = "Ed25519 key that signs attestations; without it the key store's attestation key (the same "
+                           "across restarts with a durable sealer), else a fresh key at each start.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.attestation_key_file = parse_path(a); }});
 
   // ---- Web3Signer custody
@@ -296,9 +297,46 @@ std::vector<Setting> build_settings() {
 
   // ---- Keys
   table.push_back({.id = "keys.data_dir", .group = "Keys", .flag = "--key-data-dir", .env = "CRYFTEE_KEY_DATA_DIR",
-                   .value_name = "PATH", .help = "cryftgo's key data folder (the daemon itself writes no secret "
-                                                  "to disk).",
+                   .value_name = "PATH",
+                   .help = "Key data folder (cryftgo sets it). Keys are kept, sealed, in its subfolder "
+                           "cryftee-keys and survive restarts; see --sealer.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.key_data_dir = parse_path(a); }});
+  table.push_back({.id = "keys.sealer", .group = "Keys", .flag = "--sealer", .env = "CRYFTEE_SEALER",
+                   .value_name = "auto|tpm|passphrase|none", .default_text = kSealer,
+                   .help = "How keys in --key-data-dir are sealed. auto: tpm when a TPM answers, else passphrase "
+                           "when one is given, else refuse to start. none: memory only, keys are lost at "
+                           "restart. Without --key-data-dir keys are never written (none).",
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.key_store.sealer = parse_choice(a, {"auto", "tpm", "passphrase", "none"});
+                   }});
+  table.push_back({.id = "keys.seal_passphrase", .group = "Keys", .env = "CRYFTEE_SEAL_PASSPHRASE", .in_toml = false,
+                   .help = "Passphrase of the passphrase sealer (environment only, removed from the process "
+                           "environment once read; never logged or echoed).",
+                   .secret = true,
+                   .apply = [](Draft& d, const Assignment& a) { d.seal_passphrase = parse_text(a); }});
+  table.push_back({.id = "keys.seal_passphrase_file", .group = "Keys", .flag = "--seal-passphrase-file",
+                   .env = "CRYFTEE_SEAL_PASSPHRASE_FILE", .value_name = "PATH",
+                   .help = "File holding the seal passphrase; must not be accessible by group or others. Without "
+                           "either, the systemd credential 'seal_passphrase' ($CREDENTIALS_DIRECTORY) is read.",
+                   .apply = [](Draft& d, const Assignment& a) { d.seal_passphrase_file = parse_path(a); }});
+  table.push_back({.id = "keys.tpm_tcti", .group = "Keys", .flag = "--tpm-tcti", .env = "CRYFTEE_TPM_TCTI",
+                   .value_name = "TCTI", .default_text = kTpmTcti,
+                   .help = "How to reach the TPM (tpm2-tss TCTI), e.g. swtpm:host=127.0.0.1,port=2321.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.key_store.tpm_tcti = parse_text(a); }});
+  table.push_back({.id = "keys.tpm_pcrs", .group = "Keys", .flag = "--tpm-pcrs", .env = "CRYFTEE_TPM_PCRS",
+                   .value_name = "N,...",
+                   .help = "SHA-256 PCRs a TPM seal is bound to (e.g. 7): a changed boot chain cannot unseal. "
+                           "Empty: no PCR policy.",
+                   .kind = ValueKind::List,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.key_store.tpm_pcrs = parse_pcr_indexes(a, kMaxTpmPcrIndex);
+                   }});
+  table.push_back({.id = "keys.allow_backup", .group = "Keys", .flag = "--allow-key-backup",
+                   .env = "CRYFTEE_ALLOW_KEY_BACKUP", .default_text = "false",
+                   .help = "Allow `cryftee keys backup` to re-seal the key records under a backup passphrase "
+                           "into a file.",
+                   .kind = ValueKind::Boolean,
+                   .apply = [](Draft& d, const Assignment& a) { d.config.key_store.allow_backup = parse_bool(a); }});
   return table;
 }
 

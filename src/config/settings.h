@@ -44,6 +44,8 @@ struct Draft {
   std::optional<std::string> web3signer_auth_token;  // from CRYFTEE_WEB3SIGNER_AUTH_TOKEN
   std::optional<std::filesystem::path> web3signer_keystore_password_file;
   std::optional<std::string> web3signer_keystore_password;  // from CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD
+  std::optional<std::filesystem::path> seal_passphrase_file;
+  std::optional<std::string> seal_passphrase;  // from CRYFTEE_SEAL_PASSPHRASE
   struct Source {
     std::string origin;
     Layer layer;

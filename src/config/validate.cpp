@@ -170,6 +170,8 @@ void finish_and_validate(Draft& draft) {
   resolve_token(draft, {"web3signer.keystore_password", "web3signer.keystore_password_file",
                         draft.web3signer_keystore_password, draft.web3signer_keystore_password_file,
                         config.web3signer.keystore_password, 1, SecretShape::Password});
+  resolve_token(draft, {"keys.seal_passphrase", "keys.seal_passphrase_file", draft.seal_passphrase,
+                        draft.seal_passphrase_file, config.key_store.seal_passphrase, 1, SecretShape::Password});
   require_readable(draft, "web3signer.ca_file", config.web3signer.ca_file, "a readable PEM CA bundle");
   require_pair(draft, "web3signer.client_cert", config.web3signer.client_cert.has_value(), "web3signer.client_key",
                config.web3signer.client_key.has_value());

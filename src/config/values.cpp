@@ -233,6 +233,18 @@ std::vector<uid_t> parse_uids(const Assignment& assignment) {
   return uids;
 }
 
+std::vector<unsigned> parse_pcr_indexes(const Assignment& assignment, unsigned max) {
+  const std::string accepted = "comma-separated PCR indexes from 0 to " + std::to_string(max) + " like 7 or 0,7";
+  std::vector<unsigned> pcrs;
+  for (const auto& item : list_items(assignment, accepted)) {
+    const auto number = decimal(item);
+    if (!number || *number > max) reject(assignment, "holds an item that is not a PCR index", accepted);
+    if (std::find(pcrs.begin(), pcrs.end(), *number) != pcrs.end()) reject(assignment, "names a PCR twice", accepted);
+    pcrs.push_back(static_cast<unsigned>(*number));
+  }
+  return pcrs;
+}
+
 std::vector<std::string> parse_module_ids(const Assignment& assignment) {
   constexpr std::string_view kAccepted = "comma-separated module ids like bls_tls_signer_v1 (letters, digits, _ . -)";
   std::vector<std::string> ids = list_items(assignment, kAccepted);

@@ -35,6 +35,8 @@ HostPort parse_host_port(const Assignment& assignment);
 std::string parse_sha256_reference(const Assignment& assignment);
 std::vector<std::string> parse_http_urls(const Assignment& assignment);
 std::vector<uid_t> parse_uids(const Assignment& assignment);
+// Comma-separated PCR indexes 0..max, no repeats, like "7" or "0,7".
+std::vector<unsigned> parse_pcr_indexes(const Assignment& assignment, unsigned max);
 // Module ids as the manifest spells them (letters, digits, _ . -, not starting with . or -).
 std::vector<std::string> parse_module_ids(const Assignment& assignment);
 // Base64 of exactly `size` bytes, not all zero; returns the text unchanged. Never echoes the value.

@@ -2,9 +2,11 @@
 
 #include <openssl/core_names.h>
 #include <openssl/obj_mac.h>
+#include <openssl/bn.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <string>
 
 #include "crypto/openssl_handles.h"
@@ -15,6 +17,7 @@ namespace {
 
 constexpr const char* kGroupName = "prime256v1";  // OpenSSL's name for P-256
 constexpr std::size_t kCompressedPointSize = 33;
+constexpr std::size_t kScalarSize = 32;
 constexpr std::size_t kMaxGroupNameSize = 64;
 
 const EC_GROUP* p256_group() noexcept {
@@ -112,6 +115,65 @@ PrivateKey PrivateKey::from_pem(std::string_view pem) {
                         "unsupported_tls_key");
   }
   return PrivateKey(std::move(key));
+}
+
+PrivateKey PrivateKey::from_scalar(ByteView scalar) {
+  // SEC1 ECPrivateKey { version 1, privateKey, [0] prime256v1 } without the optional public key, which
+  // OpenSSL derives from the scalar while decoding.
+  static constexpr std::uint8_t kPrefix[] = {0x30, 0x31, 0x02, 0x01, 0x01, 0x04, 0x20};
+  static constexpr std::uint8_t kCurve[] = {0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+  // The group order n of P-256, big-endian: a private scalar is 0 < d < n.
+  static constexpr std::uint8_t kOrder[] = {
+      0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+      0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
+  if (scalar.size() != kScalarSize) {
+    throw bad_request("a P-256 private scalar has 32 bytes, got " + std::to_string(scalar.size()), "invalid_tls_key");
+  }
+  const bool zero = std::all_of(scalar.begin(), scalar.end(), [](std::uint8_t b) { return b == 0; });
+  if (zero || !std::lexicographical_compare(scalar.begin(), scalar.end(), std::begin(kOrder), std::end(kOrder))) {
+    throw bad_request("the bytes are not a P-256 private scalar (it must be above 0 and below the group order)",
+                      "invalid_tls_key");
+  }
+  Bytes der(std::begin(kPrefix), std::end(kPrefix));
+  der.insert(der.end(), scalar.begin(), scalar.end());
+  der.insert(der.end(), std::begin(kCurve), std::end(kCurve));
+  const unsigned char* cursor = der.data();
+  PkeyPtr key(d2i_PrivateKey(EVP_PKEY_EC, nullptr, &cursor, static_cast<long>(der.size())));
+  secure_zero(der);
+  if (!key || !is_p256_key(key.get())) {
+    openssl::clear_errors();
+    throw bad_request("the bytes are not a P-256 private scalar", "invalid_tls_key");
+  }
+  return PrivateKey(std::move(key));
+}
+
+Bytes PrivateKey::to_scalar() const {
+  BIGNUM* number = nullptr;
+  if (EVP_PKEY_get_bn_param(key_.get(), OSSL_PKEY_PARAM_PRIV_KEY, &number) != 1) {
+    openssl::clear_errors();
+    throw internal_error("could not read the TLS private scalar", "tls_key_export_failure");
+  }
+  Bytes scalar(kScalarSize);
+  const int written = BN_bn2binpad(number, scalar.data(), static_cast<int>(scalar.size()));
+  BN_clear_free(number);
+  if (written != static_cast<int>(kScalarSize)) {
+    secure_zero(scalar);
+    throw internal_error("could not read the TLS private scalar", "tls_key_export_failure");
+  }
+  return scalar;
+}
+
+std::string PrivateKey::to_pkcs8_pem() const {
+  openssl::Bio bio(BIO_new(BIO_s_secmem()));
+  if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    openssl::clear_errors();
+    throw internal_error("could not encode the TLS private key as PKCS#8", "tls_key_export_failure");
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  std::string pem(data, static_cast<std::size_t>(size));
+  // The secure-memory BIO clears its buffer when freed; the copy is the caller's to zero.
+  return pem;
 }
 
 Bytes PrivateKey::sign_digest(ByteView digest) const {

@@ -5,7 +5,9 @@
 // Key formats:
 // - private key in: PEM, either PKCS#8 ("-----BEGIN PRIVATE KEY-----", what AvalancheGo writes to
 //   staker.key) or SEC1 ("-----BEGIN EC PRIVATE KEY-----"); unencrypted; the curve must be P-256.
-//   Private keys are never exported: they live in an OpenSSL key object, which clears the scalar when freed.
+//   Private keys live in an OpenSSL key object, which clears the scalar when freed; the only exports are
+//   for the key store: to_scalar() (the 32-byte big-endian private scalar, small enough for a TPM seal)
+//   and to_pkcs8_pem().
 // - public key: 65 bytes, the uncompressed SEC1 point 0x04 || X || Y. normalize_public_key also reads
 //   the 33-byte compressed point and a DER SubjectPublicKeyInfo.
 // - digest: exactly 32 bytes (a SHA-256 output); the caller hashes, this layer signs the digest as given.
@@ -43,6 +45,15 @@ class PrivateKey {
   const PublicKey& public_key() const noexcept { return public_key_; }
   // Throws cryftee::Error 400 invalid_digest unless the digest has 32 bytes.
   Bytes sign_digest(ByteView digest) const;
+  // The 32-byte big-endian private scalar; throws 400 invalid_tls_key for a wrong size or a value that is
+  // not a P-256 private key.
+  static PrivateKey from_scalar(ByteView scalar);
+
+  // The 32-byte big-endian private scalar. A secret: the caller zeroes it.
+  Bytes to_scalar() const;
+  // The unencrypted PKCS#8 PEM. A secret: the caller zeroes it.
+  std::string to_pkcs8_pem() const;
+
   // For building certificates; the key stays owned here.
   EVP_PKEY* native() const noexcept { return key_.get(); }
 

@@ -73,6 +73,13 @@ class KeyCustody {
   virtual TlsKeyInfo tls_key(std::string_view handle) const = 0;
   virtual Bytes tls_sign(std::string_view handle, ByteView digest) const = 0;
   virtual std::vector<TlsKeyInfo> tls_keys() const = 0;
+  // The TLS key whose certificate gives this node ID ("NodeID-..."), or nullopt.
+  std::optional<TlsKeyInfo> tls_find_node_id(std::string_view node_id) const {
+    for (TlsKeyInfo& info : tls_keys()) {
+      if (info.node_id == node_id) return std::move(info);
+    }
+    return std::nullopt;
+  }
 
   // Forgets a key of either kind and destroys its secret; false when the handle is unknown. Signatures
   // already under way finish first.

@@ -24,8 +24,8 @@ Error import_failed(const std::string& what) {
 
 }  // namespace
 
-Web3SignerCustody::Web3SignerCustody(Web3SignerClient& client, KeyCustody& memory, Web3SignerCustodyOptions options)
-    : client_(client), memory_(memory), options_(std::move(options)) {
+Web3SignerCustody::Web3SignerCustody(Web3SignerClient& client, DurableCustody& local, Web3SignerCustodyOptions options)
+    : client_(client), local_(local), options_(std::move(options)) {
   if (options_.keystore.description.empty()) options_.keystore.description = kKeystoreDescription;
 }
 
@@ -41,6 +41,8 @@ RemoteBlsKey Web3SignerCustody::remember(const bls::PublicKey& public_key,
   if (!inserted && proof_of_possession) entry->second.proof_of_possession = proof_of_possession;
   return entry->second;
 }
+
+bool Web3SignerCustody::keeps_local_copy() const noexcept { return options_.keep_in_memory || local_.durable(); }
 
 void Web3SignerCustody::forget(const bls::PublicKey& public_key) {
   std::lock_guard lock(mutex_);
@@ -81,7 +83,7 @@ RemoteBlsKey Web3SignerCustody::persist() {
     }
     imported = true;
     confirm_listed(pubkey);
-    if (options_.keep_in_memory) memory_.bls_import(secret_bytes);
+    if (keeps_local_copy()) local_.bls_keep_web3signer_copy(secret_bytes);
   } catch (...) {
     secure_zero(keystore.password);
     secure_zero(secret_bytes);
@@ -96,7 +98,7 @@ RemoteBlsKey Web3SignerCustody::persist() {
     throw;
   }
   secure_zero(secret_bytes);
-  log::info("web3signer_key_persisted", {{"pubkey", pubkey}, {"kept_in_memory", options_.keep_in_memory}});
+  log::info("web3signer_key_persisted", {{"pubkey", pubkey}, {"kept_locally", keeps_local_copy()}, {"durable", local_.durable()}});
   return remember(public_key, proof_of_possession);
 }
 

@@ -3,7 +3,9 @@
 //
 // - persist() makes a fresh key, seals it into an EIP-2335 keystore under the configured password, imports
 //   it through Web3Signer's Keymanager API, confirms Web3Signer now lists it, and only then answers; the
-//   local secret is zeroed unless the operator asked to keep a copy in memory custody (for raw signing).
+//   local secret is zeroed unless a local copy is kept: when the key store is durable (the copy is then
+//   sealed there, so raw Avalanche messages can be signed after a restart too) or the operator asked to
+//   keep one in memory (--web3signer-keep-in-memory).
 //   The proof of possession is made before the secret is dropped. Any failure leaves nothing behind.
 // - find() asks Web3Signer whether it holds a public key; sign() passes a typed Eth2 signing request
 //   through. Web3Signer recomputes the signing root from the typed request, which is why raw Avalanche
@@ -25,7 +27,7 @@
 
 #include "crypto/bls.h"
 #include "crypto/eip2335.h"
-#include "custody/key_custody.h"
+#include "custody/durable_custody.h"
 #include "custody/web3signer_client.h"
 
 namespace cryftee {
@@ -44,8 +46,8 @@ struct Web3SignerCustodyOptions {
 
 class Web3SignerCustody {
  public:
-  // `client` and `memory` must outlive this object.
-  Web3SignerCustody(Web3SignerClient& client, KeyCustody& memory, Web3SignerCustodyOptions options);
+  // `client` and `local` must outlive this object.
+  Web3SignerCustody(Web3SignerClient& client, DurableCustody& local, Web3SignerCustodyOptions options);
   ~Web3SignerCustody();
   Web3SignerCustody(const Web3SignerCustody&) = delete;
   Web3SignerCustody& operator=(const Web3SignerCustody&) = delete;
@@ -70,10 +72,11 @@ class Web3SignerCustody {
  private:
   RemoteBlsKey remember(const bls::PublicKey& public_key, std::optional<bls::Signature> proof_of_possession);
   void forget(const bls::PublicKey& public_key);
+  bool keeps_local_copy() const noexcept;
   void confirm_listed(const std::string& pubkey_hex);
 
   Web3SignerClient& client_;
-  KeyCustody& memory_;
+  DurableCustody& local_;
   Web3SignerCustodyOptions options_;
   mutable std::mutex mutex_;  // guards known_ only
   std::map<std::string, RemoteBlsKey, std::less<>> known_;  // by handle

@@ -11,7 +11,7 @@
 namespace cryftee {
 class Attestor;           // attest/attestor.h
 class ConnectionTracker;  // http/connection_tracker.h
-class KeyCustody;         // custody/key_custody.h
+class DurableCustody;     // custody/durable_custody.h
 class Web3SignerCustody;  // custody/web3signer_custody.h
 namespace runtime {
 class Dispatcher;  // runtime/dispatch.h
@@ -33,7 +33,7 @@ struct ApiContext {
   std::function<RuntimeFacts()> runtime_facts = {};
   // Runs module operations and holds the keys; null until attached, and staking routes then answer 503.
   runtime::Dispatcher* dispatcher = nullptr;
-  KeyCustody* custody = nullptr;
+  DurableCustody* custody = nullptr;
   // Keys held by Web3Signer; null when Web3Signer is not enabled (its admin routes then answer 422).
   Web3SignerCustody* web3signer = nullptr;
 };

@@ -10,6 +10,7 @@ void add_api_routes(Router& router, ApiContext& context) {
   add_admin_routes(router, context);
   add_staking_routes(router, context);
   add_web3signer_routes(router, context);
+  add_key_store_routes(router, context);
   add_metrics_routes(router, context);
 }
 

@@ -15,6 +15,7 @@ void add_attestation_routes(Router& router, ApiContext& context);  // attestatio
 void add_admin_routes(Router& router, ApiContext& context);        // admin_routes.cpp
 void add_staking_routes(Router& router, ApiContext& context);      // staking_routes.cpp
 void add_web3signer_routes(Router& router, ApiContext& context);   // web3signer_routes.cpp
+void add_key_store_routes(Router& router, ApiContext& context);    // key_store_routes.cpp
 void add_metrics_routes(Router& router, ApiContext& context);      // metrics_routes.cpp
 
 }  // namespace cryftee::http

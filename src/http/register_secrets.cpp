@@ -2,7 +2,7 @@
 
 #include "crypto/bls.h"
 #include "crypto/eip2335.h"
-#include "custody/key_custody.h"
+#include "custody/durable_custody.h"
 #include "util/bytes.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -28,7 +28,7 @@ const std::string& string_field(nlohmann::json& body, const char* field, const c
 }
 
 // Imports a BLS secret, zeroing it whatever happens.
-std::string import_bls_secret(Bytes& secret, KeyCustody& custody) {
+std::string import_bls_secret(Bytes& secret, DurableCustody& custody) {
   try {
     std::string handle = custody.bls_import(secret).handle;
     secure_zero(secret);
@@ -39,7 +39,7 @@ std::string import_bls_secret(Bytes& secret, KeyCustody& custody) {
   }
 }
 
-std::string import_ephemeral_key(nlohmann::json& body, KeyCustody& custody) {
+std::string import_ephemeral_key(nlohmann::json& body, DurableCustody& custody) {
   const std::string mode = body.value("mode", "");
   if (mode != "ephemeral" && mode != "generate") {
     throw bad_request("'ephemeralKeyB64' is read only with mode 'ephemeral' or 'generate'", "invalid_field");
@@ -54,7 +54,7 @@ std::string import_ephemeral_key(nlohmann::json& body, KeyCustody& custody) {
 }
 
 // mode "import": an EIP-2335 keystore (a JSON object, or its text) and the password that unlocks it.
-std::string import_keystore(nlohmann::json& body, KeyCustody& custody) {
+std::string import_keystore(nlohmann::json& body, DurableCustody& custody) {
   if (body.value("mode", "") != "import") {
     throw bad_request("'keystore' is read only with mode 'import'", "invalid_field");
   }
@@ -90,7 +90,7 @@ std::string import_keystore(nlohmann::json& body, KeyCustody& custody) {
   return import_bls_secret(secret, custody);
 }
 
-std::string take_bls_secrets(nlohmann::json& body, KeyCustody& custody) {
+std::string take_bls_secrets(nlohmann::json& body, DurableCustody& custody) {
   const bool has_raw = present(body, "ephemeralKeyB64");
   const bool has_keystore = present(body, "keystore");
   if (has_raw && has_keystore) {
@@ -98,10 +98,11 @@ std::string take_bls_secrets(nlohmann::json& body, KeyCustody& custody) {
   }
   if (has_raw) return import_ephemeral_key(body, custody);
   if (has_keystore) return import_keystore(body, custody);
+  if (body.value("mode", "") == "ephemeral") return custody.bls_generate_ephemeral().handle;
   return {};
 }
 
-std::string take_tls_secrets(nlohmann::json& body, KeyCustody& custody) {
+std::string take_tls_secrets(nlohmann::json& body, DurableCustody& custody) {
   if (!present(body, "privateKeyPEM")) return {};
   if (body.value("mode", "") == "verify") {
     throw bad_request("'privateKeyPEM' is read only when registering a key, not with mode 'verify'", "invalid_field");
@@ -128,7 +129,7 @@ void erase_secrets(nlohmann::json& body) {
 
 }  // namespace
 
-void take_register_secrets(std::string_view operation, nlohmann::json& body, KeyCustody& custody) {
+void take_register_secrets(std::string_view operation, nlohmann::json& body, DurableCustody& custody) {
   body.erase("keyHandle");
   std::string handle;
   try {

@@ -35,6 +35,8 @@ struct RuntimeFacts {
   WasmRuntimeView runtime;
   std::optional<Web3SignerView> web3signer;  // nullopt: no Web3Signer client is attached
   std::vector<std::string> host_imports;     // import names (namespace "cryftee") the engine can grant
+  // The key store as DurableCustody::status() shows it; null while no custody is attached.
+  nlohmann::json key_store;
 };
 
 }  // namespace cryftee::http

@@ -1,9 +1,13 @@
 // The staking routes (and the generic module call route): each request goes to the module that is the
 // default for its capability family, runs there under its limits, and comes back with moduleId and
 // moduleVersion added. Secret-bearing fields of register requests are taken out first
-// (register_secrets.h): the module sees only the keyHandle of what was imported.
+// (register_secrets.h): the module sees only the keyHandle of what was imported. Register answers also say
+// where the key lives (custody, durable, sealer, web3signerCopy), from custody itself rather than from the
+// module, so a module cannot claim a durability it does not have.
 #include <algorithm>
 
+#include "custody/durable_custody.h"
+#include "custody/web3signer_custody.h"
 #include "http/api_routes.h"
 #include "http/bls_sign_request.h"
 #include "http/json_body.h"
@@ -50,7 +54,13 @@ runtime::Dispatcher& dispatcher(ApiContext& context) {
   return *context.dispatcher;
 }
 
-Response answer(nlohmann::json response, const ModuleRecord& module) {
+Response answer(nlohmann::json response, const ModuleRecord& module, std::string_view operation, ApiContext& context) {
+  if (operation.ends_with("_register") && response.is_object() && response.contains("keyHandle") &&
+      response["keyHandle"].is_string()) {
+    const std::string handle = response["keyHandle"].get<std::string>();
+    const bool in_web3signer = context.web3signer != nullptr && context.web3signer->known(handle).has_value();
+    response.update(context.custody->key_facts(handle, in_web3signer));
+  }
   response["moduleId"] = module.entry.id;
   response["moduleVersion"] = module.entry.version;
   return Response::json(response);
@@ -69,7 +79,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
         take_register_secrets(route.capability, body, *context.custody);
       }
       if (std::string_view(route.capability) == "bls_sign") settle_bls_sign_dst(body);
-      return answer(runtime.call(module, route.capability, body), module);
+      return answer(runtime.call(module, route.capability, body), module, route.capability, context);
     });
   }
 
@@ -93,7 +103,7 @@ void add_staking_routes(Router& router, ApiContext& context) {
     }
     if (operation.ends_with("_register")) take_register_secrets(operation, module_request, *context.custody);
     if (operation == "bls_sign") settle_bls_sign_dst(module_request);
-    return answer(runtime.call(*module, operation, module_request), *module);
+    return answer(runtime.call(*module, operation, module_request), *module, operation, context);
   });
 }
 

@@ -134,6 +134,7 @@ json build_status(const StatusFacts& facts) {
                              : json(nullptr)},
       {"web3Signer", web3signer},
       {"wasmRuntime", wasm_runtime_status(facts.attached.runtime)},
+      {"keyStore", facts.attached.key_store},
       // cryftgo's field set.
       {"ready", signer_ready(registry)},
       {"web3signer_url", web3signer["urls"].empty() ? json("") : web3signer["urls"][0]},

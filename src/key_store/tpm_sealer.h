@@ -1,8 +1,9 @@
 #pragma once
-// The TPM 2.0 sealer (tpm2-tss ESAPI): a secret is sealed as a TPM data object under a primary storage
-// key that is recreated from the standard storage template at every start, so nothing has to persist
-// inside the TPM. With PCRs selected, the object's policy binds it to their SHA-256 values at seal time:
-// a changed boot chain cannot unseal.
+// The TPM 2.0 sealer (tpm2-tss ESAPI): a random data key is sealed as a TPM data object under a primary
+// storage key that is recreated from the standard storage template at every start, so nothing has to
+// persist inside the TPM, and the secret is encrypted under the data key (AES-256-GCM). With PCRs
+// selected, the object's policy binds it to their SHA-256 values at seal time: a changed boot chain
+// cannot unseal. The blob's layout: key_store/tpm_blob.h.
 #include <memory>
 #include <string>
 #include <vector>

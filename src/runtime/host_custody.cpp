@@ -2,6 +2,7 @@
 // KeyCustody backend; only handles, public keys, certificates and signatures enter module memory.
 #include <nlohmann/json.hpp>
 
+#include "crypto/node_id.h"
 #include "custody/key_custody.h"
 #include "custody/web3signer_custody.h"
 #include "metrics/metrics.h"
@@ -104,8 +105,9 @@ std::vector<HostImport> custody_imports() {
                                      "this key is held by Web3Signer, whose eth2 API signs only typed Ethereum "
                                      "requests (it computes the signing root itself), so it cannot sign raw "
                                      "Avalanche messages. Send a typed request in 'signingRequest', or register the "
-                                     "key with mode 'persistent' while Cryftee runs with "
-                                     "--web3signer-keep-in-memory to also hold it in memory for raw signing");
+                                     "key with mode 'persistent' while Cryftee runs with a key store "
+                                     "(--key-data-dir) or --web3signer-keep-in-memory, so it also holds the "
+                                     "key for raw signing");
                        }
                        const bls::Signature signature = custody(context).bls_sign(handle, as_bytes(message), dst);
                        count_signature("bls", dst == bls::Dst::Signature ? "sig" : "pop", context);
@@ -117,11 +119,13 @@ std::vector<HostImport> custody_imports() {
                        return write_handle(memory, context, args[0], args[1], custody(context).tls_generate().handle,
                                            "tls_generate");
                      }),
-      // tls_find(public_key, len, handle_out, cap) -> handle length, or -1 when no such key is held
+      // tls_find(public_key or "NodeID-..." text, len, handle_out, cap) -> handle length, or -1 when no
+      // such key is held
       cryftee_import("tls_find", {{I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string key = read_guest_string(memory, args[0], args[1], kMaxLookupKeyBytes, context, "tls_find");
-                       auto found = custody(context).tls_find(as_bytes(key));
+                       auto found = key.starts_with(kNodeIdPrefix) ? custody(context).tls_find_node_id(key)
+                                                                   : custody(context).tls_find(as_bytes(key));
                        if (!found) return kNotFound;
                        return write_handle(memory, context, args[2], args[3], found->handle, "tls_find");
                      }),

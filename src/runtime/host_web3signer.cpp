@@ -76,7 +76,10 @@ std::vector<HostImport> web3signer_imports() {
                                             "invalid_signing_request");
                         }
                         Web3SignerCustody& remote = web3signer(context, "a typed signing request");
-                        if (!remote.known(handle) && held_in_memory(context, handle)) {
+                        // A key held here may have a copy in Web3Signer that this run has not seen yet (a
+                        // persistent key loaded from the key store): ask Web3Signer before refusing.
+                        if (!remote.known(handle) && held_in_memory(context, handle) &&
+                            !remote.find(context->custody->bls_key(handle).public_key)) {
                           throw Error(422, "typed_request_needs_web3signer",
                                       "this key is held in memory only; typed Ethereum requests are signed by "
                                       "Web3Signer. Send the message bytes in 'message' to sign with it here");

@@ -1,14 +1,14 @@
 #include "runtime/startup_keys.h"
 
 #include "crypto/bls.h"
-#include "custody/key_custody.h"
+#include "custody/durable_custody.h"
 #include "util/encoding.h"
 #include "util/error.h"
 #include "util/log.h"
 
 namespace cryftee::runtime {
 
-std::optional<std::string> load_startup_keys(const Config& config, KeyCustody& custody) {
+std::optional<std::string> load_startup_keys(const Config& config, DurableCustody& custody) {
   const Web3SignerSettings& settings = config.web3signer;
   if (settings.key_material) {
     std::optional<Bytes> secret = base64_decode(*settings.key_material);
@@ -28,7 +28,7 @@ std::optional<std::string> load_startup_keys(const Config& config, KeyCustody& c
     return key.handle;
   }
   if (settings.ephemeral) {
-    const BlsKeyInfo key = custody.bls_generate();
+    const BlsKeyInfo key = custody.bls_generate_ephemeral();
     log::info("startup_key_loaded", {{"keyHandle", key.handle}, {"source", "ephemeral"}});
     return key.handle;
   }

@@ -106,6 +106,7 @@ let standin;
 let api;      // Unix socket, Web3Signer, admin token, no loopback admin: every success and most errors
 let broken;   // HTTPS with a client CA, its signer module tampered with, no Web3Signer
 let bare;     // Unix socket, the bundled modules, no Web3Signer
+let sealed;   // Unix socket with a key store (passphrase sealer), admin token, no loopback admin
 let pki;
 let onSocket; let onKiosk; let overHttps;
 
@@ -120,6 +121,11 @@ before(async () => {
   onSocket = api.request;
   onKiosk = api.kiosk;
   bare = await startDaemon();
+  sealed = await startDaemon({
+    args: ['--no-loopback-admin'],
+    env: { CRYFTEE_ADMIN_TOKEN: ADMIN_TOKEN, CRYFTEE_KEY_DATA_DIR: tempDir('cryftee-keys-'),
+      CRYFTEE_SEAL_PASSPHRASE: 'contract-seal-passphrase' },
+  });
 
   const dir = tempDir();
   pki = makeTlsFiles(path.join(dir, 'pki'));
@@ -139,6 +145,7 @@ after(async () => {
   await api?.stop();
   await broken?.stop();
   await bare?.stop();
+  await sealed?.stop();
   standin?.stop();
 });
 
@@ -278,6 +285,24 @@ describe('module calls', () => {
 });
 
 describe('admin', () => {
+  test('key store: the view, and deleting a record only when the key is named twice', async () => {
+    const onSealed = sealed.request;
+    const key = (await expectAnswer(onSealed, 'POST', '/v1/staking/bls/register', 200, { mode: 'generate' })).json;
+    const other = (await expectAnswer(onSealed, 'POST', '/v1/staking/bls/register', 200, { mode: 'generate' })).json;
+    const view = await expectAnswer(onSealed, 'GET', '/v1/keys', 200);
+    assert.ok(view.json.keys.some((k) => k.handle === key.keyHandle && k.state === 'loaded'));
+    await expectAnswer(onSocket, 'GET', '/v1/keys', 200);
+    const route = '/v1/admin/keys/delete';
+    const named = { keyHandle: key.keyHandle, publicKey: key.pubkey };
+    await expectAnswer(onSealed, 'POST', route, 401, named);
+    await expectAnswer(onSealed, 'POST', route, 403, named, { headers: bearer('wrong-token-wrong-token') });
+    await expectAnswer(onSealed, 'POST', route, 400, { keyHandle: key.keyHandle }, { headers: bearer() });
+    await expectAnswer(onSealed, 'POST', route, 409, { keyHandle: key.keyHandle, publicKey: other.pubkey }, { headers: bearer() });
+    await expectAnswer(onSealed, 'POST', route, 404, { keyHandle: `bls-${'0'.repeat(32)}`, publicKey: key.pubkey }, { headers: bearer() });
+    await expectAnswer(onSocket, 'POST', route, 422, named, { headers: bearer() });
+    await expectAnswer(onSealed, 'POST', route, 200, named, { headers: bearer() });
+  });
+
   test('Web3Signer keys: list and delete, and the documented refusals', async () => {
     const listed = await expectAnswer(onSocket, 'GET', '/v1/admin/web3signer/keys', 200, undefined, { headers: bearer() });
     assert.ok(listed.json.keys.length > 0, 'the persistent key registered above is listed');

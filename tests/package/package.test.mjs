@@ -97,7 +97,8 @@ test('unpacked and run with the packaged configuration: modules verify, a BLS si
   const configPath = path.join(state, 'cryftee.toml');
   fs.writeFileSync(configPath, config);
 
-  const daemon = await runUnpacked(['--config', configPath]);
+  // keys.data_dir makes the sealed key store seal with the TPM or, without one, a passphrase.
+  const daemon = await runUnpacked(['--config', configPath], { CRYFTEE_SEAL_PASSPHRASE: 'a long passphrase for the package test' });
   try {
     const status = await waitForApi(daemon, socketPath);
     const signer = status.json.modules.find((m) => m.id === 'bls_tls_signer_v1');

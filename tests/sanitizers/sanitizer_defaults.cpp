@@ -13,16 +13,9 @@ extern "C" const char* __asan_default_options() {
   // strict_string_checks: str* interceptors check the whole string, not only the bytes read.
   // detect_stack_use_after_return stays off: V8 scans the native stack and does not expect fake frames.
   return CRYFTEE_REPORT_PATH("asan") ":" CRYFTEE_SYMBOLIZER ":detect_leaks=1:strict_string_checks=1:check_initialization_order=1"
-                                     ":abort_on_error=0:print_suppressions=0";
+                                     ":abort_on_error=0";
 }
 
 extern "C" const char* __ubsan_default_options() {
   return CRYFTEE_REPORT_PATH("ubsan") ":" CRYFTEE_SYMBOLIZER ":print_stacktrace=1:halt_on_error=1";
-}
-
-extern "C" const char* __lsan_default_options() { return "print_suppressions=0"; }
-
-// One entry per line, each with the reason it is not our leak.
-extern "C" const char* __lsan_default_suppressions() {
-  return "";
 }

@@ -172,6 +172,10 @@ TEST(ConfigExample, LoadsAndHoldsExactlyTheDefaults) {
   EXPECT_EQ(from_example.web3signer.max_attempts, defaults.web3signer.max_attempts);
   EXPECT_EQ(from_example.web3signer.retry_backoff, defaults.web3signer.retry_backoff);
   EXPECT_EQ(from_example.web3signer.health_interval, defaults.web3signer.health_interval);
+  EXPECT_EQ(from_example.key_store.sealer, defaults.key_store.sealer);
+  EXPECT_EQ(from_example.key_store.tpm_tcti, defaults.key_store.tpm_tcti);
+  EXPECT_EQ(from_example.key_store.tpm_pcrs, defaults.key_store.tpm_pcrs);
+  EXPECT_EQ(from_example.key_store.allow_backup, defaults.key_store.allow_backup);
 }
 
 // With its commented-out "# key = value" lines switched on, the example names every file key exactly once,

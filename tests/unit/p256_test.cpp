@@ -145,5 +145,19 @@ TEST(P256, RejectsASubjectPublicKeyInfoOfAnotherCurve) {
   EXPECT_FALSE(normalize_public_key(der));
 }
 
+TEST(P256, TheScalarExportRebuildsTheSameKey) {
+  const PrivateKey key = PrivateKey::generate();
+  Bytes scalar = key.to_scalar();
+  ASSERT_EQ(scalar.size(), 32u);
+  const PrivateKey again = PrivateKey::from_scalar(scalar);
+  EXPECT_EQ(again.public_key(), key.public_key());
+  const Bytes digest(32, 7);
+  EXPECT_TRUE(verify_digest(key.public_key(), digest, again.sign_digest(digest)));
+  EXPECT_EQ(PrivateKey::from_pem(key.to_pkcs8_pem()).public_key(), key.public_key());
+  EXPECT_CRYFTEE_ERROR(PrivateKey::from_scalar(Bytes(31, 1)), 400, "invalid_tls_key");
+  EXPECT_CRYFTEE_ERROR(PrivateKey::from_scalar(Bytes(32, 0)), 400, "invalid_tls_key");
+  EXPECT_CRYFTEE_ERROR(PrivateKey::from_scalar(Bytes(32, 0xff)), 400, "invalid_tls_key");
+}
+
 }  // namespace
 }  // namespace cryftee::p256

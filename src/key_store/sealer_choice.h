@@ -1,0 +1,21 @@
+#pragma once
+// Which sealer keeps the keys (--sealer, CRYFTEE_SEALER):
+//   no --key-data-dir  -> none (nothing is written; an explicit tpm or passphrase is refused)
+//   auto               -> tpm when a TPM answers on --tpm-tcti, else passphrase when one is given, else
+//                         refuse to start with one line naming both ways to fix it
+//   tpm | passphrase   -> that one, or refuse to start saying why it cannot run
+//   none               -> memory only, keys are lost at restart (said in status and the start-up log)
+// The passphrase comes from KeyStoreSettings::seal_passphrase (CRYFTEE_SEAL_PASSPHRASE or
+// --seal-passphrase-file) or else from the systemd credential kSealPassphraseCredential.
+//
+// Errors: cryftee::Error 400 "sealer_unavailable" with the one line to show the operator.
+#include <memory>
+
+#include "config/config.h"
+#include "key_store/sealer.h"
+
+namespace cryftee::key_store {
+
+std::unique_ptr<Sealer> choose_sealer(const Config& config);
+
+}  // namespace cryftee::key_store
