@@ -33,6 +33,8 @@ apt_packages=(
   gdb
   # the AvalancheGo signer's gRPC server (src/grpc/) and the compilers that generate its stubs
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  # metrics, systemd readiness, and the .deb with its checks (cmake/package.cmake, tests/package/)
+  prometheus-cpp-dev libsystemd-dev prometheus dpkg-dev fakeroot lintian systemd help2man file
 )
 [ "$with_browser" -eq 1 ] && apt_packages+=(chromium fonts-dejavu-core)
 

@@ -17,6 +17,12 @@
 #include "cli/daemon_signals.h"
 #include "config/loader.h"
 #include "config/settings.h"
+#include "custody/durable_custody.h"
+#include "custody/memory_custody.h"
+#include "custody/web3signer_client.h"
+#include "custody/web3signer_custody.h"
+#include "custody/web3signer_health.h"
+#include "grpc/signer_server.h"
 #include "http/api_context.h"
 #include "http/connection_tracker.h"
 #include "http/daemon_routes.h"
@@ -24,19 +30,15 @@
 #include "http/module_facts.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "custody/durable_custody.h"
-#include "custody/memory_custody.h"
-#include "custody/web3signer_client.h"
-#include "custody/web3signer_custody.h"
-#include "custody/web3signer_health.h"
-#include "grpc/signer_server.h"
+#include "key_store/key_store.h"
+#include "key_store/sealer_choice.h"
+#include "metrics/metrics.h"
 #include "runtime/dispatch.h"
 #include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
-#include "key_store/key_store.h"
-#include "key_store/sealer_choice.h"
 #include "runtime/reloader.h"
 #include "runtime/startup_keys.h"
+#include "service/systemd_notify.h"
 #include "util/bytes.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -58,6 +60,23 @@ void log_registry(const char* event, const Registry& registry) {
   for (const ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
   log::info(event, {{"epoch", registry.epoch}, {"manifest", registry.manifest_path}, {"modules", registry.modules.size()},
                     {"loaded", loaded}});
+}
+
+// The one-line STATUS= systemd shows: what is loaded and where the daemon listens.
+std::string service_status(const Config& config, const Registry& registry) {
+  std::size_t loaded = 0;
+  for (const ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
+  std::string status = "serving: " + std::to_string(loaded) + "/" + std::to_string(registry.modules.size()) +
+                       " modules loaded, registry epoch " + std::to_string(registry.epoch) + "; API ";
+  const std::string& host = config.http_addr.host;
+  const std::string address =
+      (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + std::to_string(config.http_addr.port);
+  if (config.transport == Transport::Uds) {
+    status += "unix:" + config.uds_path.string() + "; kiosk " + (config.kiosk_enabled ? address : "off");
+  } else {
+    status += std::string(transport_name(config.transport)) + "://" + address;
+  }
+  return status;
 }
 
 // The machine code of a JSON error body, for the connection counters; empty when there is none.
@@ -176,11 +195,21 @@ int serve(Config& config) {
   // All or nothing: a reload that would leave any module unloaded keeps the serving registry.
   Reloader reloader(
       registry, [&config, &dispatcher](std::uint64_t epoch) { return build_registry(config, epoch, dispatcher.engine_check()); },
-      [&dispatcher](const Registry& next) {
+      [&config, &dispatcher](const Registry& next) {
         dispatcher.retain_only(next);
         log_registry("registry_swapped", next);
+        service::notify_status(service_status(config, next));
       });
-  auto reload = [&reloader] { return reloader.reload(); };
+  auto reload = [&reloader] {
+    try {
+      std::shared_ptr<const Registry> next = reloader.reload();
+      metrics::process_metrics().count_reload(true);
+      return next;
+    } catch (...) {
+      metrics::process_metrics().count_reload(false);
+      throw;
+    }
+  };
   WorkQueue key_derivation(defaults::kKeyDerivationThreads, defaults::kKeyDerivationQueue);
   http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
   context.key_derivation = &key_derivation;
@@ -210,7 +239,9 @@ int serve(Config& config) {
   DaemonSignals signals(SignalActions{[&server] { server.stop(); }, [&reload] { reload_on_signal(reload); },
                                       [&own_socket] { force_exit(own_socket); }},
                         defaults::kShutdownDeadline);
-  server.run();
+  server.run(http::ServerEvents{
+      .serving = [&config, &registry] { service::notify_ready(service_status(config, *registry.current())); },
+      .stopping = [] { service::notify_stopping("draining requests in flight"); }});
   // Jobs still queued are dropped and a running derivation (bounded by the EIP-2335 limits) is waited for,
   // before the server its answers would go to is destroyed.
   key_derivation.shut_down();

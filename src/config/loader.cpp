@@ -7,6 +7,7 @@
 #include "config/environment.h"
 #include "config/flags.h"
 #include "config/help.h"
+#include "config/install_layout.h"
 #include "config/toml_file.h"
 #include "config/validate.h"
 
@@ -70,6 +71,11 @@ ConfigOutcome load_config(int argc, const char* const* argv, const Environment& 
 
   // Lowest precedence first, so that each layer overrides the ones before it.
   Draft draft;
+  if (const auto layout = config::running_install_layout()) {
+    draft.config.module_dir = layout->module_dir;
+    draft.config.ui_dir = layout->ui_dir;
+    draft.config.trust_config = layout->trust_config;
+  }
   std::vector<Assignment> assignments;
   const auto add_layer = [&assignments](std::vector<Assignment> layer) {
     std::move(layer.begin(), layer.end(), std::back_inserter(assignments));

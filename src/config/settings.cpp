@@ -18,7 +18,8 @@ std::vector<Setting> build_settings() {
 
   // ---- Modules and trust
   table.push_back({.id = "modules.dir", .group = "Modules and trust", .flag = "--module-dir",
-                   .env = "CRYFTEE_MODULE_DIR", .value_name = "PATH", .default_text = kModuleDir,
+                   .env = "CRYFTEE_MODULE_DIR", .value_name = "PATH",
+                   .default_text = std::string(kModuleDir) + "; installed: PREFIX/share/cryftee/modules",
                    .help = "Folder holding manifest.json and one folder per module.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.module_dir = parse_path(a); }});
   table.push_back({.id = "modules.manifest_path", .group = "Modules and trust", .flag = "--manifest-path",
@@ -28,6 +29,7 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.config.manifest_path = parse_path(a); }});
   table.push_back({.id = "modules.trust_config", .group = "Modules and trust", .flag = "--trust-config",
                    .env = "CRYFTEE_TRUST_CONFIG", .value_name = "PATH",
+                   .default_text = "not set; installed: /etc/cryftee/trust.toml",
                    .help = "TOML file of trusted module publishers ([[publishers]] id, algo, publicKey). "
                            "Without it no module is trusted.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.trust_config = parse_path(a); }});
@@ -81,7 +83,9 @@ std::vector<Setting> build_settings() {
                    .kind = ValueKind::Boolean,
                    .apply = [](Draft& d, const Assignment& a) { d.config.kiosk_enabled = parse_bool(a); }});
   table.push_back({.id = "kiosk.ui_dir", .group = "Kiosk", .flag = "--ui-dir", .env = "CRYFTEE_UI_DIR",
-                   .value_name = "PATH", .default_text = kUiDir, .help = "Folder of the kiosk web page.",
+                   .value_name = "PATH",
+                   .default_text = std::string(kUiDir) + "; installed: PREFIX/share/cryftee/ui",
+                   .help = "Folder of the kiosk web page.",
                    .apply = [](Draft& d, const Assignment& a) { d.config.ui_dir = parse_path(a); }});
   table.push_back({.id = "kiosk.hosts", .group = "Kiosk", .flag = "--kiosk-hosts", .env = "CRYFTEE_KIOSK_HOSTS",
                    .value_name = "NAME,...",

@@ -11,6 +11,7 @@ void add_api_routes(Router& router, ApiContext& context) {
   add_staking_routes(router, context);
   add_web3signer_routes(router, context);
   add_key_store_routes(router, context);
+  add_metrics_routes(router, context);
 }
 
 }  // namespace cryftee::http

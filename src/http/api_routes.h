@@ -16,5 +16,6 @@ void add_admin_routes(Router& router, ApiContext& context);        // admin_rout
 void add_staking_routes(Router& router, ApiContext& context);      // staking_routes.cpp
 void add_web3signer_routes(Router& router, ApiContext& context);   // web3signer_routes.cpp
 void add_key_store_routes(Router& router, ApiContext& context);    // key_store_routes.cpp
+void add_metrics_routes(Router& router, ApiContext& context);      // metrics_routes.cpp
 
 }  // namespace cryftee::http

@@ -48,6 +48,9 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // The pattern of the route that answered ("/v1/staking/bls/sign", "/modules/*"), set by the router for
+  // metrics; empty when no route did. Never the raw path, which a client chooses.
+  std::string route = {};
 
   // Bytes that are not UTF-8 (a client may send them in a path or a field we echo) become U+FFFD
   // instead of throwing: an answer must always be produced.

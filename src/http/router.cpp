@@ -214,6 +214,11 @@ void Router::handle(const Request& request, Reply reply) const {
   Response refusal;
   const Route* route = match(request, refusal);
   if (!route) return reply(std::move(refusal));
+  // Every answer names the route pattern it came from (for metrics: a pattern, never the requested path).
+  reply = [reply = std::move(reply), pattern = route->prefix ? route->path + "*" : route->path](Response response) {
+    response.route = pattern;
+    reply(std::move(response));
+  };
   if (!route->deferred) {
     return reply(rendered([&] {
       check_access(*route, request);

@@ -165,7 +165,7 @@ class Server::Impl {
     check_descriptor_limit();
   }
 
-  void run() {
+  void run(const ServerEvents& events) {
     if (unix_) accept_unix();
     for (auto& listener : tcp_listeners_) accept_tcp(*listener);
 
@@ -175,12 +175,14 @@ class Server::Impl {
     for (unsigned i = 0; i < thread_count; ++i) threads.emplace_back([this] { io_.run(); });
     log::info("serving", {{"io_threads", thread_count}, {"max_connections", config_.limits.max_connections},
                           {"kiosk_max_connections", kiosk_hosts_ ? config_.limits.kiosk_max_connections : 0}});
+    if (events.serving) events.serving();
 
     {
       std::unique_lock lock(stop_mutex_);
       stop_wanted_.wait(lock, [this] { return stop_requested_; });
     }
     log::info("stopping", {{"drain_ms", defaults::kShutdownDrain.count()}});
+    if (events.stopping) events.stopping();
     close_acceptors();
     const std::size_t still_open = drain_every_budget();
     if (still_open > 0) log::warn("drain_timeout", {{"open_connections", still_open}});
@@ -430,7 +432,7 @@ class Server::Impl {
 Server::Server(const Config& config, const Router& router, ResponseObserver observer)
     : impl_(std::make_unique<Impl>(config, router, std::move(observer))) {}
 Server::~Server() = default;
-void Server::run() { impl_->run(); }
+void Server::run(const ServerEvents& events) { impl_->run(events); }
 void Server::stop() { impl_->stop(); }
 
 }  // namespace cryftee::http

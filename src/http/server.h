@@ -7,6 +7,7 @@
 //   transport https: API and kiosk together on the HTTPS listener at http_addr
 //   transport http:  API and kiosk together on a plain-HTTP loopback listener at http_addr; each peer's uid
 //                    comes from the kernel (loopback_peer_uid.h) and meets the same allow-list as on uds
+#include <functional>
 #include <memory>
 
 #include "config/config.h"
@@ -14,6 +15,12 @@
 #include "http/response_observer.h"
 
 namespace cryftee::http {
+
+// What run() tells its caller as it goes (e.g. to notify systemd); either may be empty.
+struct ServerEvents {
+  std::function<void()> serving;   // every listener accepts and the threads are running
+  std::function<void()> stopping;  // the listeners are about to close and the drain begins
+};
 
 class Server {
  public:
@@ -26,7 +33,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Serves until stop() is called, then drains and cleans up.
-  void run();
+  void run(const ServerEvents& events = {});
   // Asks run() to stop; safe from any thread.
   void stop();
 

@@ -28,6 +28,7 @@
 #include "http/response_observer.h"
 #include "http/router.h"
 #include "http/static_files.h"
+#include "metrics/metrics.h"
 #include "util/log.h"
 
 namespace cryftee::http {
@@ -255,9 +256,12 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     namespace http = beast::http;
     if (settings_.kind == ListenerKind::Kiosk) add_kiosk_security_headers(response);
     if (settings_.kind == ListenerKind::Api && settings_.observer) settings_.observer(response);
+    const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    metrics::process_metrics().observe_request(settings_.listener_name, summary.method,
+                                               response.route.empty() ? metrics::kUnmatchedRoute : response.route,
+                                               response.status, duration / 1000);
     // Refusals are logged by the server, a line per burst rather than per connection.
     if (!settings_.refusal) {
-      const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
       log::info("request", {{"method", summary.method}, {"route", summary.path}, {"status", response.status},
                             {"duration_ms", std::round(duration * 1000) / 1000}, {"peer", peer_.address},
                             {"listener", settings_.listener_name}});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "metrics/metrics.h"
 #include "runtime/host_abi.h"
 #include "runtime/limits.h"
 #include "util/log.h"
@@ -14,6 +15,17 @@ constexpr int kDefaultModuleErrorStatus = 400;
 unsigned worker_count_for(unsigned configured) {
   if (configured != 0) return configured;
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// The reason label of cryftee_module_call_failures_total.
+const char* failure_label(engine::FailState state) {
+  switch (state) {
+    case engine::FailState::Trap: return "trap";
+    case engine::FailState::Timeout: return "timeout";
+    case engine::FailState::OutOfMemory: return "out_of_memory";
+    case engine::FailState::BadResponse: return "bad_response";
+  }
+  return "other";
 }
 
 // A module answers errors as {"error": code, "message": text, "status": 4xx/5xx}.
@@ -116,6 +128,7 @@ nlohmann::json Dispatcher::call(const ModuleRecord& module, std::string_view ope
     failure = std::current_exception();
   }
   release_lane(lane);
+  metrics::process_metrics().count_module_call(module.entry.id);
   record(module.entry.id, failure);
   if (failure) std::rethrow_exception(failure);
   try {
@@ -204,6 +217,7 @@ void Dispatcher::record(const std::string& module_id, const std::exception_ptr& 
       std::rethrow_exception(failure);
     } catch (const engine::ModuleFault& fault) {
       reason = fault.what();
+      metrics::process_metrics().count_module_failure(module_id, failure_label(fault.state()));
     } catch (...) {
       // A host import refusing a request (unknown key, bad input) says nothing about the module's health.
     }

@@ -5,6 +5,7 @@
 #include "crypto/node_id.h"
 #include "custody/key_custody.h"
 #include "custody/web3signer_custody.h"
+#include "metrics/metrics.h"
 #include "runtime/host_import_support.h"
 #include "runtime/limits.h"
 #include "util/encoding.h"
@@ -33,6 +34,10 @@ std::string handle_arg(GuestMemory& memory, CallContext* context, Args args, std
 std::int64_t write_handle(GuestMemory& memory, CallContext* context, std::int64_t ptr, std::int64_t cap,
                           const std::string& handle, const char* name) {
   return write_guest_bytes(memory, ptr, cap, as_bytes(handle), context, name);
+}
+
+void count_signature(std::string_view key_type, std::string_view dst, CallContext* context) {
+  metrics::process_metrics().count_signature(key_type, dst, context ? context->module_id : std::string());
 }
 
 // A key known to be in Web3Signer (by this process), or nullopt.
@@ -105,6 +110,7 @@ std::vector<HostImport> custody_imports() {
                                      "key for raw signing");
                        }
                        const bls::Signature signature = custody(context).bls_sign(handle, as_bytes(message), dst);
+                       count_signature("bls", dst == bls::Dst::Signature ? "sig" : "pop", context);
                        return write_guest_bytes(memory, args[5], signature.size(), signature, context, "bls_sign");
                      }),
       // tls_generate(handle_out, cap) -> handle length
@@ -139,6 +145,7 @@ std::vector<HostImport> custody_imports() {
                        const std::string handle = handle_arg(memory, context, args, 0, "tls_sign");
                        const std::string digest = read_guest_string(memory, args[2], 32, 32, context, "tls_sign");
                        const Bytes signature = custody(context).tls_sign(handle, as_bytes(digest));
+                       count_signature("tls", "none", context);
                        return write_guest_bytes(memory, args[3], args[4], signature, context, "tls_sign");
                      }),
   };

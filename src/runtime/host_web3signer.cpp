@@ -7,6 +7,7 @@
 
 #include "custody/key_custody.h"
 #include "custody/web3signer_custody.h"
+#include "metrics/metrics.h"
 #include "runtime/host_import_support.h"
 #include "runtime/limits.h"
 
@@ -84,6 +85,8 @@ std::vector<HostImport> web3signer_imports() {
                                       "Web3Signer. Send the message bytes in 'message' to sign with it here");
                         }
                         const bls::Signature signature = remote.sign(handle, request);
+                        // Web3Signer chose the domain from the typed request; "eth2" names that family.
+                        metrics::process_metrics().count_signature("bls", "eth2", context ? context->module_id : std::string());
                         return write_guest_bytes(memory, args[4], signature.size(), signature, context, "web3signer_sign");
                       },
                       Blocking::Yes),

@@ -152,9 +152,9 @@ after(async () => {
 // --- the operations -----------------------------------------------------------------------------------
 
 describe('read-only views', () => {
-  test('status, schema, self, connection and module pages validate on the socket, the kiosk and HTTPS', async () => {
+  test('status, schema, self, connection, module pages and metrics validate on the socket, the kiosk and HTTPS', async () => {
     for (const route of ['/v1/staking/status', '/v1/schema/modules', '/v1/runtime/self', '/v1/runtime/connection',
-      '/v1/kiosk/module-guis']) {
+      '/v1/kiosk/module-guis', '/metrics']) {
       await expectAnswer(onSocket, 'GET', route, 200);
       await expectAnswer(onKiosk, 'GET', route, 200);
       await expectAnswer(overHttps, 'GET', route, 200);
