@@ -58,8 +58,11 @@ bool same_origin(const Request& request) {
   return *origin == "http://" + *host || *origin == "https://" + *host;
 }
 
-// Peers whose user the kernel vouches for: the Unix socket's (admitted by its mode and peer-uid allow-list).
-bool kernel_identified(const Peer& peer) { return peer.transport == PeerTransport::Unix || peer.uid.has_value(); }
+// Peers whose user the kernel vouches for, admitted by the peer-uid allow-list: the Unix socket's, and a
+// loopback TCP peer whose socket the kernel named (the loopback http transport).
+bool kernel_identified(const Peer& peer) {
+  return peer.transport == PeerTransport::Unix || (peer.loopback && peer.uid.has_value());
+}
 
 }  // namespace
 

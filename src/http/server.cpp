@@ -327,6 +327,14 @@ class Server::Impl {
       if (!endpoint_error) {
         Peer peer = tcp_peer(remote, listener.tls ? PeerTransport::Tls : PeerTransport::Tcp);
         if (name == "http") identify_loopback_peer(socket, remote, peer);
+        // A local HTTPS client (cryftgo on the same machine) is known by its uid too; one the allow-list
+        // names is served like a socket peer, any other needs a client certificate or the token.
+        if (name == "https" && peer.loopback) {
+          identify_loopback_peer(socket, remote, peer);
+          if (peer.uid && std::find(http_peer_uids_.begin(), http_peer_uids_.end(), *peer.uid) == http_peer_uids_.end()) {
+            peer.uid.reset();
+          }
+        }
         admit(listener.budget, std::move(peer), name,
               [this, &listener, &socket](const SessionSettings& settings, ConnectionBook& book, Peer admitted) {
                 start_tcp_session(listener.tls, std::move(socket), settings, book, std::move(admitted));
@@ -414,8 +422,8 @@ class Server::Impl {
   // Declared before the io_context: sessions destroyed with its pending handlers still report to their
   // budget's books. A list, so a budget never moves while listeners and sessions refer to it.
   std::list<Budget> budgets_;
-  // Any local user can open a loopback port (a Unix socket has its file mode too), so on http an empty
-  // allow-list admits only the daemon's own user.
+  // Any local user can open a loopback port (a Unix socket has its file mode too), so on http (and for
+  // local peers of https) an empty allow-list admits only the daemon's own user.
   const std::vector<uid_t> http_peer_uids_ =
       config_.allowed_peer_uids.empty() ? std::vector<uid_t>{::geteuid()} : config_.allowed_peer_uids;
   std::optional<asio::ssl::context> tls_;

@@ -174,6 +174,28 @@ describe('http transport safety', () => {
     }
   });
 
+  test('over https a local peer is served by its uid only when the allow-list admits it, else it needs a certificate or the token', async () => {
+    const me = process.getuid();
+    const pki = makeTlsFiles(path.join(tempDir('cryftee-pki-'), 'pki'));
+    const tls = { tls: true, ca: pki.ca, servername: 'localhost', agent: false };
+    const tlsArgs = ['--tls-cert', pki.certFile, '--tls-key', pki.keyFile];
+    const stranger = await startDaemon({ transport: 'https', args: [...tlsArgs, '--allowed-peer-uids', String(me + 4242)] });
+    try {
+      const refused = await tcpRequest(stranger.port, 'POST', '/v1/staking/bls/register', { mode: 'generate' }, tls);
+      assert.equal(refused.status, 401, refused.text);
+      assert.equal(refused.json.error, 'unauthorized');
+    } finally {
+      await stranger.stop();
+    }
+    const own = await startDaemon({ transport: 'https', args: [...tlsArgs, '--allowed-peer-uids', String(me)] });
+    try {
+      const served = await tcpRequest(own.port, 'POST', '/v1/staking/bls/register', { mode: 'generate' }, tls);
+      assert.equal(served.status, 200, served.text);
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('a request addressed to another host name (DNS rebinding from a web page) is refused', async () => {
     const daemon = await startDaemon({ transport: 'http' });
     try {

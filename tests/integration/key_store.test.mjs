@@ -79,9 +79,15 @@ async function checkSameIdentity(daemon, { blsKey, tlsKey }, round) {
   const bs = await post(daemon, '/v1/staking/bls/sign', { pubkey: blsKey.pubkey, data: b64(message) });
   assert.equal(bs.status, 200, bs.text);
   assert.ok(blsVerifies(bs.json.signature, message, blsKey.pubkey, SIG_DST), 'BLS signature verifies under @noble/curves');
-  const ip = await post(daemon, '/v1/staking/bls/sign', { keyHandle: blsKey.keyHandle, message: b64(message), dst: 'pop' });
+  // A signed-IP payload, the one message besides its own public key the default policy signs with the PoP DST:
+  // 16-byte IP (127.0.0.1, IPv4-mapped), 2-byte port, 8-byte timestamp.
+  const signedIp = Buffer.alloc(26);
+  Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1]).copy(signedIp, 0);
+  signedIp.writeUInt16BE(9651, 16);
+  signedIp.writeBigUInt64BE(BigInt(Date.now()), 18);
+  const ip = await post(daemon, '/v1/staking/bls/sign', { keyHandle: blsKey.keyHandle, message: b64(signedIp), dst: 'pop' });
   assert.equal(ip.status, 200, ip.text);
-  assert.ok(blsVerifies(ip.json.signature, message, blsKey.pubkey, POP_DST));
+  assert.ok(blsVerifies(ip.json.signature, signedIp, blsKey.pubkey, POP_DST));
 
   const data = Buffer.from(`tls data ${round}`);
   const ts = await post(daemon, '/v1/staking/tls/sign', { pubkey: tlsKey.pubkey, data: b64(data) });
