@@ -142,8 +142,10 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) { d.admin_token_file = parse_path(a); }});
   table.push_back({.id = "access.allow_loopback_admin", .group = "Access control", .flag = "--allow-loopback-admin",
                    .negative_flag = "--no-loopback-admin", .env = "CRYFTEE_ALLOW_LOOPBACK_ADMIN", .default_text = "true",
-                   .help = "Let peers the kernel names by uid (the Unix socket, the loopback http transport) use "
-                           "admin routes without the token. Other TCP peers, loopback included, always need it.",
+                   .help = "Let peers the kernel names by uid (the Unix socket, the loopback http transport, "
+                           "loopback https peers on the uid allow-list) use admin routes without the token, and "
+                           "such https peers staking routes without a client certificate. Other TCP peers, "
+                           "loopback included, always need them.",
                    .kind = ValueKind::Boolean,
                    .apply = [](Draft& d, const Assignment& a) { d.config.allow_loopback_admin = parse_bool(a); }});
   table.push_back({.id = "access.allowed_peer_uids", .group = "Access control", .flag = "--allowed-peer-uids",

@@ -327,9 +327,10 @@ class Server::Impl {
       if (!endpoint_error) {
         Peer peer = tcp_peer(remote, listener.tls ? PeerTransport::Tls : PeerTransport::Tcp);
         if (name == "http") identify_loopback_peer(socket, remote, peer);
-        // A local HTTPS client (cryftgo on the same machine) is known by its uid too; one the allow-list
-        // names is served like a socket peer, any other needs a client certificate or the token.
-        if (name == "https" && peer.loopback) {
+        // While --allow-loopback-admin is on, a local HTTPS client (cryftgo on the same machine) is known by
+        // its uid too; one the allow-list names is served like a socket peer, any other needs a client
+        // certificate or the token.
+        if (name == "https" && peer.loopback && config_.allow_loopback_admin) {
           identify_loopback_peer(socket, remote, peer);
           if (peer.uid && std::find(http_peer_uids_.begin(), http_peer_uids_.end(), *peer.uid) == http_peer_uids_.end()) {
             peer.uid.reset();

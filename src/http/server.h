@@ -4,8 +4,9 @@
 // defaults::kShutdownDrain, remove the Unix socket). Signals are the daemon's (cli/daemon_signals.h).
 //
 //   transport uds:   API on the Unix socket; plain-HTTP kiosk on http_addr (unless the kiosk is disabled)
-//   transport https: API and kiosk together on the HTTPS listener at http_addr; a loopback peer whose
-//                    kernel-recorded uid is on that allow-list is served like a socket peer
+//   transport https: API and kiosk together on the HTTPS listener at http_addr; while
+//                    --allow-loopback-admin is on, a loopback peer whose kernel-recorded uid is on that
+//                    allow-list is served like a socket peer
 //   transport http:  API and kiosk together on a plain-HTTP loopback listener at http_addr; each peer's uid
 //                    comes from the kernel (loopback_peer_uid.h) and meets the same allow-list as on uds
 #include <functional>
