@@ -4,10 +4,19 @@
 #include <cmath>
 
 #include "grpc/status_mapping.h"
+#include "metrics/metrics.h"
 #include "util/error.h"
 #include "util/log.h"
 
 namespace cryftee::grpc_signer {
+namespace {
+
+constexpr const char* kListenerName = "grpc_signer";
+// REST's method for the request metrics: every RPC is an HTTP/2 POST.
+constexpr const char* kRpcHttpMethod = "POST";
+
+}  // namespace
+
 SignerService::SignerService(const SignerCalls& calls, PeerName peer_name)
     : calls_(calls), peer_name_(std::move(peer_name)) {}
 
@@ -15,22 +24,29 @@ template <typename Work>
 grpc::Status SignerService::serve(const char* method, const grpc::ServerContext& context, Work work) const {
   const auto started = std::chrono::steady_clock::now();
   grpc::Status status;
+  int http_status = 200;  // what REST answers for the same outcome: the metrics' and the log's status
   std::string unexpected;  // what() of a failure that is no cryftee::Error, for the log only
   try {
     work();
   } catch (const Error& failure) {
     status = status_for(failure);
+    http_status = failure.status();
   } catch (const std::exception& failure) {
     status = status_for(failure);
+    http_status = 500;
     unexpected = failure.what();
   }
-  const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  nlohmann::json fields = {{"method", method}, {"status", status_code_name(status.error_code())},
-                           {"duration_ms", std::round(duration * 1000) / 1000}, {"peer", peer_name_(context)},
-                           {"listener", "grpc_signer"}};
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // The RPC's full method name, a bounded label like a REST route pattern.
+  const std::string route = std::string("/") + signer::Signer::service_full_name() + "/" + method;
+  metrics::process_metrics().observe_request(kListenerName, kRpcHttpMethod, route, http_status, seconds);
+  nlohmann::json fields = {{"method", kRpcHttpMethod}, {"route", route}, {"status", http_status},
+                           {"grpc_status", status_code_name(status.error_code())},
+                           {"duration_ms", std::round(seconds * 1e6) / 1000}, {"peer", peer_name_(context)},
+                           {"listener", kListenerName}};
   if (!status.ok()) fields["message"] = status.error_message();
   if (!unexpected.empty()) fields["exception"] = unexpected;
-  log::info("grpc_request", fields);
+  log::info("request", fields);
   return status;
 }
 

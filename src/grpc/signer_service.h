@@ -2,8 +2,10 @@
 // The Signer service of proto/signer.proto (AvalancheGo's remote signer) on top of SignerCalls: PublicKey
 // answers the served key's 48-byte compressed form; Sign signs under the signature DST;
 // SignProofOfPossession under the proof-of-possession DST (AvalancheGo uses it for its proof of
-// possession and for signed IPs). Every call is logged like a REST request (method, status, duration,
-// peer) and failures become gRPC statuses (status_mapping.h).
+// possession and for signed IPs). Every call is counted and logged like a REST request: listener
+// "grpc_signer", method POST, route the RPC's full method name ("/signer.Signer/Sign"), status what REST
+// answers for the same outcome (200, or the failure's HTTP status) with the gRPC status beside it in the
+// log line; failures become gRPC statuses (status_mapping.h).
 #include <functional>
 #include <string>
 

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -105,7 +106,17 @@ class Metrics::Impl {
                         .Name("cryftee_web3signer_up")
                         .Help("1 when Web3Signer answered its last health check (check=reachable) and said UP "
                               "(check=healthy); present only when Web3Signer custody is enabled")
-                        .Register(*registry_)) {
+                        .Register(*registry_)),
+        key_store_(prometheus::BuildGauge()
+                       .Name("cryftee_key_store_info")
+                       .Help("Always 1; sealer names how key records are sealed (none: keys live in memory "
+                             "only), durable whether keys survive a restart")
+                       .Register(*registry_)),
+        key_records_(prometheus::BuildGauge()
+                         .Name("cryftee_key_store_records")
+                         .Help("Records in the sealed key store, by key kind and state (loaded, unusable: "
+                               "cannot be unsealed here, damaged: cannot be read)")
+                         .Register(*registry_)) {
     prometheus::BuildGauge()
         .Name("cryftee_build_info")
         .Help("Always 1; the labels name this build")
@@ -122,6 +133,12 @@ class Metrics::Impl {
     modules_.Add({{"state", "not_loaded"}});
     reloads_.Add({{"result", "succeeded"}});
     reloads_.Add({{"result", "failed"}});
+    // Every kind and state a record can have reads 0 until counted, so an alert on unusable records has a
+    // series to watch from the first scrape.
+    for (const char* kind : {"bls", "tls", "attestation"}) {
+      for (const char* state : {"loaded", "unusable", "damaged"}) key_record_labels_.emplace(kind, state);
+    }
+    for (const auto& [kind, state] : key_record_labels_) key_records_.Add({{"kind", kind}, {"state", state}});
   }
 
   void observe_request(std::string_view listener, std::string_view method, std::string_view route, int status,
@@ -156,6 +173,16 @@ class Metrics::Impl {
     web3signer_.Add({{"check", "healthy"}}).Set(healthy ? 1 : 0);
   }
 
+  void set_key_store(std::string_view sealer, bool durable, const std::vector<KeyRecordCount>& records) {
+    std::lock_guard lock(key_store_mutex_);
+    key_store_.Add({{"sealer", std::string(sealer)}, {"durable", durable ? "true" : "false"}}).Set(1);
+    for (const auto& [kind, state] : key_record_labels_) key_records_.Add({{"kind", kind}, {"state", state}}).Set(0);
+    for (const KeyRecordCount& count : records) {
+      key_record_labels_.emplace(count.kind, count.state);
+      key_records_.Add({{"kind", count.kind}, {"state", count.state}}).Increment(static_cast<double>(count.count));
+    }
+  }
+
   std::string render() const {
     std::ostringstream out;
     prometheus::TextSerializer().Serialize(out, registry_->Collect());
@@ -173,6 +200,10 @@ class Metrics::Impl {
   Family<Gauge>& modules_;
   Family<Counter>& reloads_;
   Family<Gauge>& web3signer_;
+  Family<Gauge>& key_store_;
+  Family<Gauge>& key_records_;
+  std::mutex key_store_mutex_;  // two scrapes at once do not mix their counts
+  std::set<std::pair<std::string, std::string>> key_record_labels_;  // (kind, state) of every series shown
 
   LabelCache<Counter> request_counters_;
   LabelCache<Histogram> latency_histograms_;
@@ -199,6 +230,9 @@ void Metrics::set_registry(std::uint64_t epoch, std::size_t loaded, std::size_t 
 }
 void Metrics::count_reload(bool succeeded) { impl_->count_reload(succeeded); }
 void Metrics::set_web3signer_health(bool reachable, bool healthy) { impl_->set_web3signer_health(reachable, healthy); }
+void Metrics::set_key_store(std::string_view sealer, bool durable, const std::vector<KeyRecordCount>& records) {
+  impl_->set_key_store(sealer, durable, records);
+}
 std::string Metrics::render() const { return impl_->render(); }
 
 Metrics& process_metrics() {

@@ -13,8 +13,16 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cryftee::metrics {
+
+// How many key store records of one kind are in one state.
+struct KeyRecordCount {
+  std::string kind;   // "bls" | "tls" | "attestation", "unknown" for a record too damaged to say
+  std::string state;  // "loaded" | "unusable" | "damaged" (key_store::state_name)
+  std::size_t count = 0;
+};
 
 // Route label of a request no route matched, or that was refused before routing (413, 431, bad HTTP).
 inline constexpr std::string_view kUnmatchedRoute = "unmatched";
@@ -26,7 +34,8 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // One answered request: listener "uds" | "https" | "kiosk"; route the pattern that answered.
+  // One answered request: listener "uds" | "https" | "kiosk" | "grpc_signer"; route the pattern that
+  // answered (for gRPC the RPC's full method name, "/signer.Signer/Sign").
   void observe_request(std::string_view listener, std::string_view method, std::string_view route, int status,
                        double seconds);
   // One signature made by custody: key_type "bls" | "tls"; dst "sig" | "pop" for BLS, "none" for TLS.
@@ -39,6 +48,9 @@ class Metrics {
   void count_reload(bool succeeded);
   // Web3Signer's last health check; only set when Web3Signer custody is enabled.
   void set_web3signer_health(bool reachable, bool healthy);
+  // The key store, set at scrape time: the sealer's kind ("none" without a store), whether keys survive
+  // a restart, and the records counted by kind and state. A kind and state not in `records` reads 0.
+  void set_key_store(std::string_view sealer, bool durable, const std::vector<KeyRecordCount>& records);
 
   // Prometheus text exposition format 0.0.4.
   std::string render() const;

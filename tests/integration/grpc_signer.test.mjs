@@ -87,7 +87,7 @@ test('each avalanche-local signer imported at start: public key, proof of posses
       assert.ok(verifies(publicKey, warp, signature, DST.sig), `${vector.name}: Sign verifies under the sig DST`);
       assert.ok(!verifies(publicKey, warp, signature, DST.pop), `${vector.name}: and not under the PoP DST`);
 
-      assert.match(daemon.output, /grpc_request.*method=Sign.*status=OK/);
+      assert.match(daemon.output, /request .*grpc_status=OK .*method=POST .*route=\/signer\.Signer\/Sign status=200/);
       assert.ok(!daemon.output.includes(vector.secretKeyBase64), 'the key material is never logged');
       assert.ok(!daemon.output.includes(vector.secretKeyHex), 'the key material is never logged');
     } finally {
@@ -139,7 +139,8 @@ test('bad input gets INVALID_ARGUMENT or RESOURCE_EXHAUSTED with a clear message
     const publicKey = unhex(vector.publicKey);
     assert.ok(verifies(publicKey, largest, (await client.sign(largest)).signature, DST.sig));
     assert.equal(hex((await client.publicKey()).public_key), hex(publicKey));
-    assert.match(daemon.output, /grpc_request .*message="message_too_large: [^"]*".*method=Sign.*status=INVALID_ARGUMENT/);
+    assert.match(daemon.output,
+      /request .*grpc_status=INVALID_ARGUMENT .*message="message_too_large: [^"]*".*route=\/signer\.Signer\/Sign status=413/);
   } finally {
     client.close();
     await daemon.stop();
@@ -179,7 +180,7 @@ test('a Unix-socket peer outside --allowed-peer-uids is refused; an allowed one 
     client.close();
     assert.equal(error.code, Status.UNAVAILABLE);
     assert.match(refused.output, new RegExp(`connection_refused listener=grpc_signer peer="unix:uid=${me}"`));
-    assert.doesNotMatch(refused.output, /grpc_request/);
+    assert.doesNotMatch(refused.output, /route=\/signer/);
   } finally {
     await refused.stop();
   }

@@ -1,6 +1,7 @@
 // GET /metrics after real traffic: promtool (Debian's prometheus) accepts the scrape, every counter
-// matches the requests and signatures this test sent, labels hold route patterns (never raw paths) and
-// nothing secret, and the kiosk serves the same read-only page.
+// matches the requests, gRPC signer calls and signatures this test sent, labels hold route patterns (never
+// raw paths) and nothing secret, the key store's gauges follow generated, deleted, unusable and damaged
+// records, and the kiosk serves the same read-only page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
-import { SOURCE_DIR, startDaemon, tempDir } from './lib/daemon.mjs';
+import { SOURCE_DIR, VECTORS_DIR, startDaemon, tempDir } from './lib/daemon.mjs';
+import { signerClient, Status } from './lib/grpc_signer_client.mjs';
 import { startStandIn } from './lib/standin.mjs';
 
 const SIG_DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
@@ -37,8 +39,8 @@ function sample(samples, name, labels = {}) {
   return samples.get(key) ?? 0;
 }
 
-async function scrape() {
-  const res = await daemon.request('GET', '/metrics');
+async function scrape(from = daemon) {
+  const res = await from.request('GET', '/metrics');
   assert.equal(res.status, 200, res.text);
   assert.match(res.headers['content-type'], /^text\/plain; version=0\.0\.4/);
   return res.text;
@@ -112,6 +114,130 @@ test('after real traffic, promtool accepts the scrape and every counter matches 
   // Nothing a client chose or that identifies a key appears anywhere in the scrape.
   for (const secretish of [key.json.keyHandle, key.json.pubkey.slice(2), tlsKey.json.keyHandle, 'nothing-here', '/no/such/route', 'BREW']) {
     assert.ok(!text.includes(secretish), `the scrape contains ${secretish}`);
+  }
+});
+
+function promtoolAccepts(text) {
+  const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(promtool.status, 0, `promtool check metrics:\n${promtool.stdout}${promtool.stderr}`);
+}
+
+test('gRPC signer calls count as requests of listener grpc_signer, by RPC and status', async () => {
+  const avalanche = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'avalanche-local.json'), 'utf8'));
+  const vector = avalanche.signers[0];
+  const socket = path.join(tempDir('cryftee-grpc-'), 'grpc', 'signer.sock');
+  const signer = await startDaemon({ args: ['--grpc-signer-addr', `unix:${socket}`],
+    env: { CRYFTEE_WEB3SIGNER_KEY_MATERIAL: vector.secretKeyBase64 } });
+  const client = signerClient(`unix:${socket}`);
+  try {
+    const before = parse(await scrape(signer));
+    const publicKey = Buffer.from(vector.publicKey.slice(2), 'hex');
+    const pk = bls.G1.ProjectivePoint.fromHex(vector.publicKey.slice(2));
+    assert.equal(Buffer.from((await client.publicKey()).public_key).toString('hex'), vector.publicKey.slice(2));
+    for (let i = 0; i < 3; i++) {
+      const message = Buffer.from(`grpc metrics ${i}`);
+      const sig = bls.G2.ProjectivePoint.fromHex(Buffer.from((await client.sign(message)).signature).toString('hex'));
+      assert.ok(bls.verify(sig, bls.G2.hashToCurve(message, { DST: SIG_DST }), pk));
+    }
+    const pop = (await client.signProofOfPossession(publicKey)).signature;
+    assert.equal(`0x${Buffer.from(pop).toString('hex')}`, vector.proofOfPossession);
+    for (const bad of [Buffer.alloc(0), Buffer.alloc(65537, 1)]) {
+      await assert.rejects(client.sign(bad), (error) => error.code === Status.INVALID_ARGUMENT);
+    }
+
+    const text = await scrape(signer);
+    promtoolAccepts(text);
+    const now = parse(text);
+    const delta = (name, labels) => sample(now, name, labels) - sample(before, name, labels);
+    const rpc = (route, status) => ({ listener: 'grpc_signer', method: 'POST', route: `/signer.Signer/${route}`, status });
+    assert.equal(delta('cryftee_http_requests_total', rpc('PublicKey', '200')), 1);
+    assert.equal(delta('cryftee_http_requests_total', rpc('Sign', '200')), 3);
+    assert.equal(delta('cryftee_http_requests_total', rpc('SignProofOfPossession', '200')), 1);
+    assert.equal(delta('cryftee_http_requests_total', rpc('Sign', '400')), 1);  // empty_message
+    assert.equal(delta('cryftee_http_requests_total', rpc('Sign', '413')), 1);  // message_too_large
+    assert.equal(delta('cryftee_http_request_duration_seconds_count', { listener: 'grpc_signer', route: '/signer.Signer/Sign' }), 5);
+    // The calls went the REST way: the signer module made the signatures.
+    assert.equal(delta('cryftee_signatures_total', { key_type: 'bls', dst: 'sig', module: 'bls_tls_signer_v1' }), 3);
+    assert.equal(delta('cryftee_signatures_total', { key_type: 'bls', dst: 'pop', module: 'bls_tls_signer_v1' }), 1);
+    assert.ok(!text.includes(vector.publicKey.slice(2)), 'the scrape names no key');
+
+    // One log line per call, like a REST request, and never the message or the key.
+    const lines = signer.output.split('\n').filter((line) => /^.*\brequest .*listener=grpc_signer/.test(line));
+    assert.equal(lines.filter((line) => /route=\/signer\.Signer\/Sign status=200/.test(line)).length, 3);
+    assert.ok(lines.some((line) => /grpc_status=INVALID_ARGUMENT .*message="empty_message: .*status=400/.test(line)));
+    assert.ok(!signer.output.includes(vector.secretKeyBase64));
+    assert.ok(!signer.output.includes(Buffer.from('grpc metrics 0').toString('base64')));
+  } finally {
+    client.close();
+    await signer.stop();
+  }
+});
+
+test('the key store gauges follow generated, deleted, unusable and damaged records', async () => {
+  const PASSPHRASE = 'metrics-seal-passphrase';
+  const keyDir = tempDir('cryftee-keys-');
+  const store = path.join(keyDir, 'cryftee-keys');
+  const withStore = (dir, passphrase = PASSPHRASE) =>
+    startDaemon({ env: { CRYFTEE_KEY_DATA_DIR: dir, CRYFTEE_SEAL_PASSPHRASE: passphrase } });
+  const records = (samples, kind, state) => sample(samples, 'cryftee_key_store_records', { kind, state });
+
+  // A record sealed under another passphrase, to be copied in later: it cannot be unsealed there.
+  const otherDir = tempDir('cryftee-keys-');
+  const other = await withStore(otherDir, 'another-passphrase');
+  const foreign = await other.request('POST', '/v1/staking/bls/register', { mode: 'generate' });
+  assert.equal(foreign.status, 200, foreign.text);
+  await other.stop();
+
+  const first = await withStore(keyDir);
+  const handles = [];
+  try {
+    let now = parse(await scrape(first));
+    assert.equal(sample(now, 'cryftee_key_store_info', { sealer: 'passphrase', durable: 'true' }), 1);
+    assert.equal(records(now, 'bls', 'loaded'), 0);
+    for (let i = 0; i < 2; i++) {
+      const key = await first.request('POST', '/v1/staking/bls/register', { mode: 'generate' });
+      assert.equal(key.status, 200, key.text);
+      handles.push(key.json);
+    }
+    const tlsKey = await first.request('POST', '/v1/staking/tls/register', {});
+    assert.equal(tlsKey.status, 200, tlsKey.text);
+    now = parse(await scrape(first));
+    assert.equal(records(now, 'bls', 'loaded'), 2);
+    assert.equal(records(now, 'tls', 'loaded'), 1);
+
+    const deleted = await first.request('POST', '/v1/admin/keys/delete',
+      { keyHandle: handles[0].keyHandle, publicKey: handles[0].pubkey });
+    assert.equal(deleted.status, 200, deleted.text);
+    const text = await scrape(first);
+    promtoolAccepts(text);
+    now = parse(text);
+    assert.equal(records(now, 'bls', 'loaded'), 1);
+    assert.equal(records(now, 'tls', 'loaded'), 1);
+    for (const state of ['unusable', 'damaged']) {
+      for (const kind of ['bls', 'tls', 'attestation']) assert.equal(records(now, kind, state), 0, `${kind} ${state}`);
+    }
+    for (const secretish of [handles[1].keyHandle, handles[1].pubkey.slice(2), tlsKey.json.keyHandle, PASSPHRASE]) {
+      assert.ok(!text.includes(secretish), `the scrape contains ${secretish}`);
+    }
+  } finally {
+    await first.stop();
+  }
+
+  // Restarted with a record sealed elsewhere and one that is not JSON: both counted, the rest still loaded.
+  const foreignFile = `${foreign.json.keyHandle}.json`;
+  fs.copyFileSync(path.join(otherDir, 'cryftee-keys', foreignFile), path.join(store, foreignFile));
+  fs.writeFileSync(path.join(store, `bls-${'0'.repeat(32)}.json`), '{"format": "cryftee-key-rec');
+  const second = await withStore(keyDir);
+  try {
+    const text = await scrape(second);
+    promtoolAccepts(text);
+    const now = parse(text);
+    assert.equal(records(now, 'bls', 'loaded'), 1);
+    assert.equal(records(now, 'tls', 'loaded'), 1);
+    assert.equal(records(now, 'bls', 'unusable'), 1);
+    assert.equal(records(now, 'unknown', 'damaged'), 1);
+  } finally {
+    await second.stop();
   }
 });
 
