@@ -76,38 +76,42 @@ SignerServer::SignerServer(const Config& config, SignerCalls calls)
   bool tls = false;
   int bound_port = 0;
   if (settings.unix_path) {
-    where = "unix:" + settings.unix_path->string();
-    unix_ = std::make_unique<UnixListener>(*settings.unix_path, config.allowed_peer_uids);
+    local_ = std::make_unique<LocalListener>(*settings.unix_path, config.allowed_peer_uids, config.limits.max_connections);
+  } else if (is_loopback(*settings.address)) {
+    local_ = std::make_unique<LocalListener>(*settings.address, config.limits.max_connections);
   } else {
     where = config::host_port_text(*settings.address);
-    tls = !is_loopback(*settings.address);
-    builder.AddListeningPort(where, tls ? mutual_tls(config, "gRPC signer " + where) : grpc::InsecureServerCredentials(),
-                             &bound_port);
+    tls = true;
+    builder.AddListeningPort(where, mutual_tls(config, "gRPC signer " + where), &bound_port);
   }
   server_ = builder.BuildAndStart();
-  if (!server_ || (!unix_ && bound_port == 0)) {
+  if (!server_ || (!local_ && bound_port == 0)) {
     throw http::ListenerError("gRPC signer listener " + where +
                               ": cannot listen (the address is in use or not on this machine; choose another "
                               "--grpc-signer-addr)");
   }
-  if (unix_) unix_->start([this](int fd) { grpc::AddInsecureChannelFromFd(server_.get(), fd); });
+  if (local_) {
+    where = local_->address();
+    local_->start([this](int fd) { grpc::AddInsecureChannelFromFd(server_.get(), fd); });
+  }
 
   log::info("listening", {{"listener", "grpc_signer"}, {"address", where}, {"tls", tls},
                           {"keyHandle", calls_.key().handle}, {"pubkey", "0x" + hex_encode(calls_.key().public_key)},
-                          {"allowed_peer_uids", unix_ ? nlohmann::json(config.allowed_peer_uids) : nlohmann::json()}});
+                          {"allowed_peer_uids", settings.unix_path ? nlohmann::json(config.allowed_peer_uids) : nlohmann::json()},
+                          {"max_connections", local_ ? nlohmann::json(config.limits.max_connections) : nlohmann::json()}});
 }
 
 SignerServer::~SignerServer() {
-  if (unix_) unix_->stop();
+  if (local_) local_->stop();
   server_->Shutdown(std::chrono::system_clock::now() + defaults::kShutdownDrain);
   server_->Wait();
 }
 
 std::string SignerServer::peer_of(const grpc::ServerContext& context) const {
   const std::string peer = context.peer();
-  if (!unix_ || !peer.starts_with(kFdPeerPrefix)) return peer;
+  if (!local_ || !peer.starts_with(kFdPeerPrefix)) return peer;
   try {
-    return unix_->peer_address(std::stoi(peer.substr(kFdPeerPrefix.size())));
+    return local_->peer_address(std::stoi(peer.substr(kFdPeerPrefix.size())));
   } catch (const std::exception&) {
     return peer;
   }

@@ -2,13 +2,14 @@
 // The gRPC signer listener (--grpc-signer-addr) that a stock AvalancheGo node (or cryftgo) calls through
 // --staking-rpc-signer-endpoint. Such a node connects with insecure credentials, assuming a local signer,
 // so the listener is one of:
-//   unix:PATH       its own accept loop checks the peer uid allow-list (unix_listener.h), plaintext
-//   loopback:PORT   plaintext, reachable from this machine only
-//   any other       TLS that demands a client certificate from --tls-client-ca (config validation refuses
-//                   such an address without one)
+//   unix:PATH       Cryftee's own accept loop (local_listener.h) checks the peer uid allow-list, plaintext
+//   loopback:PORT   Cryftee's own accept loop, plaintext, reachable from this machine only
+//   any other       gRPC's listener, TLS that demands a client certificate from --tls-client-ca (config
+//                   validation refuses such an address without one)
 // Limits shared with the REST API: --max-body-bytes bounds a request message (gRPC answers a larger one
-// RESOURCE_EXHAUSTED before it reaches the signer), --idle-timeout-ms closes idle connections, and on
-// stop calls in flight get defaults::kShutdownDrain to finish.
+// RESOURCE_EXHAUSTED before it reaches the signer), --max-connections bounds the open connections of a
+// Unix or loopback listener, --idle-timeout-ms closes idle connections, and on stop calls in flight get
+// defaults::kShutdownDrain to finish.
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +19,7 @@
 #include "config/config.h"
 #include "grpc/signer_calls.h"
 #include "grpc/signer_service.h"
-#include "grpc/unix_listener.h"
+#include "grpc/local_listener.h"
 
 namespace cryftee::grpc_signer {
 
@@ -35,7 +36,7 @@ class SignerServer {
   std::string peer_of(const grpc::ServerContext& context) const;
 
   SignerCalls calls_;
-  std::unique_ptr<UnixListener> unix_;
+  std::unique_ptr<LocalListener> local_;  // null for the mTLS listener, which gRPC accepts itself
   SignerService service_;
   std::unique_ptr<grpc::Server> server_;
 };

@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bls12_381 as bls } from '@noble/curves/bls12-381';
@@ -321,3 +323,80 @@ test('16 clients sign concurrently through module reloads; no call is lost and e
     await daemon.stop();
   }
 });
+
+// Opens a raw connection to the gRPC socket and starts HTTP/2 (preface and SETTINGS), which gRPC answers
+// with its own SETTINGS. Resolves with the socket and whether anything came back before it closed.
+// `target` is a gRPC target: "unix:PATH" or "HOST:PORT".
+async function openHttp2(target) {
+  const socket = target.startsWith('unix:') ? net.createConnection(target.slice('unix:'.length))
+    : net.createConnection({ host: target.slice(0, target.lastIndexOf(':')), port: Number(target.slice(target.lastIndexOf(':') + 1)) });
+  socket.on('error', () => {});  // the daemon may close before the preface is written
+  await once(socket, 'connect');
+  socket.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]));
+  const answered = await new Promise((resolve) => {
+    socket.once('data', () => resolve(true));
+    socket.once('close', () => resolve(false));
+  });
+  return { socket, answered };
+}
+
+for (const transport of ['unix', 'tcp']) {
+  test(`--max-connections bounds the ${transport} listener: connections beyond it are closed and logged, admitted clients stay served`, async () => {
+    const LIMIT = 2;
+    const vector = avalanche.signers[0];
+    const publicKey = unhex(vector.publicKey);
+    const grpcAddr = transport === 'tcp' ? `127.0.0.1:${await freePort()}` : undefined;
+    const daemon = await startSigner({ keyMaterial: vector.secretKeyBase64, grpcAddr, args: ['--max-connections', String(LIMIT)] });
+    const peer = transport === 'tcp' ? '127\\.0\\.0\\.1:\\d+' : '"unix:uid=\\d+"';  // the log quotes values that hold '='
+    const client = signerClient(daemon.grpcTarget);
+    const sockets = [];
+    try {
+      // The limit's two connections: a gRPC client and a raw HTTP/2 connection that gRPC answers.
+      assert.equal(hex((await client.publicKey()).public_key), hex(publicKey));
+      const holder = await openHttp2(daemon.grpcTarget);
+      sockets.push(holder.socket);
+      assert.equal(holder.answered, true);
+
+      // Connections beyond the limit are accepted by the kernel, then closed by the daemon unanswered.
+      for (let i = 0; i < 3; i += 1) {
+        const extra = await openHttp2(daemon.grpcTarget);
+        sockets.push(extra.socket);
+        assert.equal(extra.answered, false, `connection ${LIMIT + i + 1} was served beyond --max-connections ${LIMIT}`);
+      }
+      // A gRPC client beyond the limit gets UNAVAILABLE rather than a signature.
+      const late = signerClient(daemon.grpcTarget);
+      const refused = await grpcError(late.sign(Buffer.from('late')));
+      late.close();
+      assert.equal(refused.code, Status.UNAVAILABLE);
+      assert.match(daemon.output, new RegExp(`connection_refused limit=${LIMIT} listener=grpc_signer peer=${peer} ` +
+        'reason="connection limit reached" refused_since_last_line=\\d+'));
+
+      // The admitted client is served all along.
+      for (let i = 0; i < 3; i += 1) {
+        const message = Buffer.from(`admitted client ${i}`);
+        assert.ok(verifies(publicKey, message, (await client.sign(message)).signature, DST.sig));
+      }
+
+      // Once the raw connection leaves, its slot is free again. gRPC closes its end on its own time, so a
+      // newcomer may be refused a few times first (no time limit is asserted).
+      holder.socket.destroy();
+      for (;;) {
+        const newcomer = signerClient(daemon.grpcTarget);
+        try {
+          const message = Buffer.from('newcomer');
+          assert.ok(verifies(publicKey, message, (await newcomer.sign(message)).signature, DST.sig));
+          break;
+        } catch (error) {
+          if (error.code !== Status.UNAVAILABLE) throw error;
+          await new Promise((r) => setTimeout(r, 50));
+        } finally {
+          newcomer.close();
+        }
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      client.close();
+      await daemon.stop();
+    }
+  });
+}
