@@ -49,5 +49,26 @@ TEST(Metrics, SignaturesFailuresRegistryAndBuild) {
   EXPECT_NE(after.find("cryftee_web3signer_up{check=\"healthy\"} 0"), std::string::npos) << after;
 }
 
+TEST(Metrics, KeyStoreCountsReplaceTheLastScrapesAndReadZeroWhenGone) {
+  Metrics metrics;
+  metrics.set_key_store("passphrase", true, {{"bls", "loaded", 2}, {"bls", "unusable", 1}, {"unknown", "damaged", 1}});
+  std::string text = metrics.render();
+  for (const char* line : {"cryftee_key_store_info{durable=\"true\",sealer=\"passphrase\"} 1",
+                           "cryftee_key_store_records{kind=\"bls\",state=\"loaded\"} 2",
+                           "cryftee_key_store_records{kind=\"bls\",state=\"unusable\"} 1",
+                           "cryftee_key_store_records{kind=\"unknown\",state=\"damaged\"} 1",
+                           "cryftee_key_store_records{kind=\"tls\",state=\"loaded\"} 0"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
+  // The unusable and damaged records were deleted: their series read 0, not their last count.
+  metrics.set_key_store("passphrase", true, {{"bls", "loaded", 3}});
+  text = metrics.render();
+  for (const char* line : {"cryftee_key_store_records{kind=\"bls\",state=\"loaded\"} 3",
+                           "cryftee_key_store_records{kind=\"bls\",state=\"unusable\"} 0",
+                           "cryftee_key_store_records{kind=\"unknown\",state=\"damaged\"} 0"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
+}
+
 }  // namespace
 }  // namespace cryftee::metrics
