@@ -89,7 +89,8 @@ test('each avalanche-local signer imported at start: public key, proof of posses
       assert.ok(verifies(publicKey, warp, signature, DST.sig), `${vector.name}: Sign verifies under the sig DST`);
       assert.ok(!verifies(publicKey, warp, signature, DST.pop), `${vector.name}: and not under the PoP DST`);
 
-      assert.match(daemon.output, /request .*grpc_status=OK .*method=POST .*route=\/signer\.Signer\/Sign status=200/);
+      const signLine = /request .*grpc_status=OK .*method=POST .*route=\/signer\.Signer\/Sign status=200/;
+      assert.match(await daemon.logged(signLine), signLine);
       assert.ok(!daemon.output.includes(vector.secretKeyBase64), 'the key material is never logged');
       assert.ok(!daemon.output.includes(vector.secretKeyHex), 'the key material is never logged');
     } finally {
@@ -141,8 +142,8 @@ test('bad input gets INVALID_ARGUMENT or RESOURCE_EXHAUSTED with a clear message
     const publicKey = unhex(vector.publicKey);
     assert.ok(verifies(publicKey, largest, (await client.sign(largest)).signature, DST.sig));
     assert.equal(hex((await client.publicKey()).public_key), hex(publicKey));
-    assert.match(daemon.output,
-      /request .*grpc_status=INVALID_ARGUMENT .*message="message_too_large: [^"]*".*route=\/signer\.Signer\/Sign status=413/);
+    const tooLarge = /request .*grpc_status=INVALID_ARGUMENT .*message="message_too_large: [^"]*".*route=\/signer\.Signer\/Sign status=413/;
+    assert.match(await daemon.logged(tooLarge), tooLarge);
   } finally {
     client.close();
     await daemon.stop();
@@ -368,8 +369,9 @@ for (const transport of ['unix', 'tcp']) {
       const refused = await grpcError(late.sign(Buffer.from('late')));
       late.close();
       assert.equal(refused.code, Status.UNAVAILABLE);
-      assert.match(daemon.output, new RegExp(`connection_refused limit=${LIMIT} listener=grpc_signer peer=${peer} ` +
-        'reason="connection limit reached" refused_since_last_line=\\d+'));
+      const refusal = new RegExp(`connection_refused limit=${LIMIT} listener=grpc_signer peer=${peer} ` +
+        'reason="connection limit reached" refused_since_last_line=\\d+');
+      assert.match(await daemon.logged(refusal), refusal);
 
       // The admitted client is served all along.
       for (let i = 0; i < 3; i += 1) {

@@ -162,6 +162,7 @@ test('gRPC signer calls count as requests of listener grpc_signer, by RPC and st
     assert.ok(!text.includes(vector.publicKey.slice(2)), 'the scrape names no key');
 
     // One log line per call, like a REST request, and never the message or the key.
+    await signer.logged(/grpc_status=INVALID_ARGUMENT .*message="message_too_large: /);  // the last call's line
     const lines = signer.output.split('\n').filter((line) => /^.*\brequest .*listener=grpc_signer/.test(line));
     assert.equal(lines.filter((line) => /route=\/signer\.Signer\/Sign status=200/.test(line)).length, 3);
     assert.ok(lines.some((line) => /grpc_status=INVALID_ARGUMENT .*message="empty_message: .*status=400/.test(line)));

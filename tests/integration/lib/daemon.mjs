@@ -82,6 +82,13 @@ export async function startDaemon({ args = [], env = {}, moduleDir, trustFile, t
     exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
     request: (method, urlPath, body, options) => udsRequest(socketPath, method, urlPath, body, options),
     kiosk: (method, urlPath, body, options) => tcpRequest(port, method, urlPath, body, options),
+    // The output once it matches `pattern`, or as it is after `timeoutMs`: a log line written before an
+    // answer may reach the test after that answer (the pipe is read apart from the socket). Then assert.
+    async logged(pattern, timeoutMs = 15000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(daemon.output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return daemon.output;
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return daemon.exited;
