@@ -237,14 +237,14 @@ int run(const Options& options) {
     const LoadResult result = load({.clients = clients, .duration = seconds_of(options.seconds)});
     const unsigned compared = std::min(clients, cores);
     const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
-    report.api.push_back({clients, result.summary, result.failures, compared, raw->summary.per_second});
+    report.api.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second});
   }
 
   // 4. Memory after the requested number of signs, topped up with the largest client count.
   if (signs < options.rss_signs) {
     const unsigned clients = *std::max_element(options.clients.begin(), options.clients.end());
     std::fprintf(stderr, "signing up to %zu signs for the memory figure\n", options.rss_signs);
-    load({.clients = clients, .signs = options.rss_signs - signs});
+    load({.clients = clients, .requests = options.rss_signs - signs});
   }
   report.memory.signs = signs;
   report.memory.rss_kib = proc_status_kib(daemon.process->pid(), "VmRSS").value_or(0);
@@ -270,7 +270,7 @@ int run(const Options& options) {
     const LoadResult result = grpc_load({.clients = clients, .duration = seconds_of(options.seconds)});
     const unsigned compared = std::min(clients, cores);
     const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
-    report.grpc.push_back({clients, result.summary, result.failures, compared, raw->summary.per_second});
+    report.grpc.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second});
   }
   grpc_daemon.process->stop();
   report.load_after = load_average();

@@ -25,17 +25,24 @@ std::string list_ms(const std::vector<double>& values) {
 
 double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
 
+// "min / max" requests one client completed; "-" for a single client.
+std::string fairness_label(unsigned clients, const Fairness& fairness) {
+  if (clients < 2) return "-";
+  return std::to_string(fairness.min_per_client) + " / " + std::to_string(fairness.max_per_client);
+}
+
 // Rows of signing through the daemon, each next to raw signing on as many threads, and the 1-client
 // overhead at the median.
 void print_sign_rows(const Report& report, const std::vector<ApiRow>& rows) {
-  std::printf("   %-8s %10s %12s %10s %10s %12s %8s %9s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
-              "raw signs/s", "ratio", "failures");
+  std::printf("   %-8s %10s %12s %10s %10s %16s %8s %9s %17s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
+              "raw signs/s", "ratio", "failures", "min/max per client");
   for (const auto& row : rows) {
     const double ratio = row.raw_per_second > 0 ? row.summary.per_second / row.raw_per_second : 0;
     char raw_label[48];
     std::snprintf(raw_label, sizeof(raw_label), "%.1f (%ut)", row.raw_per_second, row.raw_threads);
-    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %12s %8.3f %9zu\n", row.clients, row.summary.count,
-                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures);
+    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %16s %8.3f %9zu %17s\n", row.clients, row.summary.count,
+                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures,
+                fairness_label(row.clients, row.fairness).c_str());
   }
   std::printf("   ratio = signs/s through the daemon / raw signs/s on min(clients, cores) threads\n");
   const auto one_client = std::find_if(rows.begin(), rows.end(), [](const ApiRow& r) { return r.clients == 1; });

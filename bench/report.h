@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "latency.h"
+#include "load_runner.h"
 
 namespace cryftee::bench {
 
@@ -15,6 +16,7 @@ struct RawRow {
 struct ApiRow {
   unsigned clients = 0;
   Summary summary;
+  Fairness fairness;
   std::size_t failures = 0;
   unsigned raw_threads = 0;   // min(clients, cores): the raw figure this row is compared with
   double raw_per_second = 0;
