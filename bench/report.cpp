@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "goals.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -14,13 +16,6 @@ std::string list_ms(const std::vector<double>& values) {
     text += item;
   }
   return text;
-}
-
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto middle = values.size() / 2;
-  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
 }
 
 double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
@@ -136,6 +131,7 @@ void print_report(const Report& report) {
     std::printf("Failures: %zu\n", report.failures);
     for (const auto& sample : report.failure_samples) std::printf("   %s\n", sample.c_str());
   }
+  print_goals(report);
 }
 
 }  // namespace cryftee::bench
