@@ -192,6 +192,53 @@ void add_failures(Report& report, const LoadResult& result) {
   report.verified += result.verified;
 }
 
+// The exchanges whose byte sizes the socket floor copies.
+struct ExchangeSizes {
+  ExchangeSize sign;
+  ExchangeSize self;
+  ExchangeSize echo;
+};
+
+// 2. Requests that sign nothing, on a daemon with the test bundle (debug_v1 for the echo). Its first sign and
+// one request of each kind give the exchange sizes the floor copies.
+ExchangeSizes measure_requests(const Options& options, const fs::path& work_dir, Report& report) {
+  StartedDaemon daemon = start_daemon(options, options.test_module_dir, work_dir, "requests");
+  const ExchangeSizes sizes{daemon.sign_exchange, probe_self_route(daemon.socket_path),
+                            probe_module_echo(daemon.socket_path)};
+  if (options.warmup_seconds > 0) {
+    std::fprintf(stderr, "warm-up: %.1f s of module echo\n", options.warmup_seconds);
+    add_failures(report, run_echo_load(daemon.socket_path, {.clients = 1, .duration = seconds_of(options.warmup_seconds)}));
+  }
+  const LoadPlan plan{.clients = 1, .duration = seconds_of(options.seconds)};
+  std::fprintf(stderr, "GET /v1/runtime/self with 1 client\n");
+  const LoadResult self = run_self_load(daemon.socket_path, plan);
+  daemon.process->require_running();
+  add_failures(report, self);
+  report.routes.push_back({Exchange::SelfRoute, plan.clients, self.summary, self.failures});
+  std::fprintf(stderr, "module echo with 1 client\n");
+  const LoadResult echo = run_echo_load(daemon.socket_path, plan);
+  daemon.process->require_running();
+  add_failures(report, echo);
+  report.routes.push_back({Exchange::ModuleEcho, plan.clients, echo.summary, echo.failures});
+  daemon.process->stop();
+  return sizes;
+}
+
+// 1. The transport floor, with no daemon running: the sign exchange at every client count, the other two with
+// one client, as they are measured.
+void measure_floor(const Options& options, const ExchangeSizes& sizes, Report& report) {
+  const auto floor = [&](Exchange exchange, ExchangeSize size, unsigned clients) {
+    std::fprintf(stderr, "socket floor, %s sizes, %u client(s)\n", exchange_name(exchange), clients);
+    const LoadResult result = measure_socket_floor(size, {.clients = clients, .requests = options.floor_rounds});
+    add_failures(report, result);
+    report.floor.push_back({exchange, size, clients, result.summary, result.fairness});
+  };
+  report.floor_rounds = options.floor_rounds;
+  for (const unsigned clients : options.clients) floor(Exchange::BlsSign, sizes.sign, clients);
+  floor(Exchange::SelfRoute, sizes.self, 1);
+  floor(Exchange::ModuleEcho, sizes.echo, 1);
+}
+
 int run(const Options& options) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   Report report;
@@ -216,40 +263,9 @@ int run(const Options& options) {
     daemon.process->stop();
   }
 
-  // 2. Requests that sign nothing, on a daemon with the test bundle (debug_v1 for the echo). Its first
-  // sign and one request of each kind give the exchange sizes the floor copies.
-  StartedDaemon requests_daemon = start_daemon(options, options.test_module_dir, work_dir, "requests");
-  const ExchangeSize sign_exchange = requests_daemon.sign_exchange;
-  const ExchangeSize self_exchange = probe_self_route(requests_daemon.socket_path);
-  const ExchangeSize echo_exchange = probe_module_echo(requests_daemon.socket_path);
-  if (options.warmup_seconds > 0) {
-    std::fprintf(stderr, "warm-up: %.1f s of module echo\n", options.warmup_seconds);
-    add_failures(report, run_echo_load(requests_daemon.socket_path, {.clients = 1, .duration = seconds_of(options.warmup_seconds)}));
-  }
-  std::fprintf(stderr, "GET /v1/runtime/self with 1 client\n");
-  const LoadResult self = run_self_load(requests_daemon.socket_path, {.clients = 1, .duration = seconds_of(options.seconds)});
-  requests_daemon.process->require_running();
-  add_failures(report, self);
-  report.routes.push_back({Exchange::SelfRoute, 1, self.summary, self.failures});
-  std::fprintf(stderr, "module echo with 1 client\n");
-  const LoadResult echo = run_echo_load(requests_daemon.socket_path, {.clients = 1, .duration = seconds_of(options.seconds)});
-  requests_daemon.process->require_running();
-  add_failures(report, echo);
-  report.routes.push_back({Exchange::ModuleEcho, 1, echo.summary, echo.failures});
-  requests_daemon.process->stop();
-
-  // 1. The transport floor, with no daemon running: the sign exchange at every client count, the other two
-  // with one client, as they are measured.
-  const auto floor = [&](Exchange exchange, ExchangeSize size, unsigned clients) {
-    std::fprintf(stderr, "socket floor, %s sizes, %u client(s)\n", exchange_name(exchange), clients);
-    const LoadResult result = measure_socket_floor(size, {.clients = clients, .requests = options.floor_rounds});
-    add_failures(report, result);
-    report.floor.push_back({exchange, size, clients, result.summary, result.fairness});
-  };
-  report.floor_rounds = options.floor_rounds;
-  for (const unsigned clients : options.clients) floor(Exchange::BlsSign, sign_exchange, clients);
-  floor(Exchange::SelfRoute, self_exchange, 1);
-  floor(Exchange::ModuleEcho, echo_exchange, 1);
+  // 2., then 1.
+  const ExchangeSizes sizes = measure_requests(options, work_dir, report);
+  measure_floor(options, sizes, report);
 
   // 3. Raw signing, with no daemon running, on every thread count an API row is compared with.
   std::set<unsigned> raw_threads{1};

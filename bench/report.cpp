@@ -29,13 +29,13 @@ std::string fairness_label(unsigned clients, const Fairness& fairness) {
 // Rows of signing through the daemon, each next to raw signing on as many threads, and the 1-client
 // overhead at the median.
 void print_sign_rows(const Report& report, const std::vector<ApiRow>& rows) {
-  std::printf("   %-8s %10s %12s %10s %10s %16s %8s %9s %17s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
+  std::printf("   %-8s %10s %12s %10s %10s %16s %8s %9s %18s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
               "raw signs/s", "ratio", "failures", "min/max per client");
   for (const auto& row : rows) {
     const double ratio = row.raw_per_second > 0 ? row.summary.per_second / row.raw_per_second : 0;
     char raw_label[48];
     std::snprintf(raw_label, sizeof(raw_label), "%.1f (%ut)", row.raw_per_second, row.raw_threads);
-    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %16s %8.3f %9zu %17s\n", row.clients, row.summary.count,
+    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %16s %8.3f %9zu %18s\n", row.clients, row.summary.count,
                 row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures,
                 fairness_label(row.clients, row.fairness).c_str());
   }
@@ -50,10 +50,10 @@ void print_sign_rows(const Report& report, const std::vector<ApiRow>& rows) {
 }
 
 void print_floor_rows(const Report& report) {
-  std::printf("   %-14s %9s %9s %8s %10s %12s %10s %10s %17s\n", "sizes of", "req bytes", "resp bytes", "clients",
+  std::printf("   %-14s %10s %10s %8s %10s %12s %10s %10s %18s\n", "sizes of", "req bytes", "resp bytes", "clients",
               "rounds", "rounds/s", "p50 us", "p99 us", "min/max per client");
   for (const auto& row : report.floor) {
-    std::printf("   %-14s %9zu %9zu %8u %10zu %12.1f %10.1f %10.1f %17s\n", exchange_name(row.exchange),
+    std::printf("   %-14s %10zu %10zu %8u %10zu %12.1f %10.1f %10.1f %18s\n", exchange_name(row.exchange),
                 row.size.request_bytes, row.size.response_bytes, row.clients, row.summary.count,
                 row.summary.per_second, row.summary.p50_us, row.summary.p99_us,
                 fairness_label(row.clients, row.fairness).c_str());
