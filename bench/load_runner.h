@@ -46,7 +46,7 @@ class LoadClient {
 using LoadClientFactory = std::function<std::unique_ptr<LoadClient>(unsigned index)>;
 
 // Each client connects before the clock starts; latency is from sending a request to holding its whole
-// answer. The failures found in `result` are kept and added to.
+// answer. A client whose connection fails connects anew and goes on; one that cannot connect stops.
 LoadResult run_clients(const LoadClientFactory& connect, const LoadPlan& plan);
 
 // Adds one failure to a result, keeping the first few messages.

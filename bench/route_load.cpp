@@ -13,16 +13,11 @@ constexpr std::string_view kSelfTarget = "/v1/runtime/self";
 constexpr std::string_view kModuleCallTarget = "/v1/modules/call";
 constexpr const char* kEchoModule = "debug_v1";
 
-std::string shorten(const std::string& text) {
-  constexpr std::size_t kMaxShown = 200;
-  return text.size() <= kMaxShown ? text : text.substr(0, kMaxShown) + "...";
-}
-
 std::optional<std::string> check_self_answer(const HttpResponse& response) {
-  if (response.status != 200) return "runtime/self: status " + std::to_string(response.status) + ": " + shorten(response.body);
+  if (response.status != 200) return "runtime/self: status " + std::to_string(response.status) + ": " + response.shown_body();
   const auto json = nlohmann::json::parse(response.body, nullptr, false);
   if (!json.is_object() || json.value("healthy", false) != true) {
-    return "runtime/self: 200 without \"healthy\": true: " + shorten(response.body);
+    return "runtime/self: 200 without \"healthy\": true: " + response.shown_body();
   }
   return std::nullopt;
 }
@@ -32,12 +27,12 @@ std::string echo_request_body(std::uint64_t counter) {
 }
 
 std::optional<std::string> check_echo_answer(const HttpResponse& response, std::uint64_t counter) {
-  if (response.status != 200) return "echo: status " + std::to_string(response.status) + ": " + shorten(response.body);
+  if (response.status != 200) return "echo: status " + std::to_string(response.status) + ": " + response.shown_body();
   const auto json = nlohmann::json::parse(response.body, nullptr, false);
   const bool echoed = json.is_object() && json.value("moduleId", "") == kEchoModule && json.contains("echo") &&
                       json["echo"].is_object() && json["echo"].contains("n") &&
                       json["echo"]["n"].is_number_unsigned() && json["echo"]["n"].get<std::uint64_t>() == counter;
-  if (!echoed) return "echo: 200 without {\"n\": " + std::to_string(counter) + "} echoed by debug_v1: " + shorten(response.body);
+  if (!echoed) return "echo: 200 without {\"n\": " + std::to_string(counter) + "} echoed by debug_v1: " + response.shown_body();
   return std::nullopt;
 }
 

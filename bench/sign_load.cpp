@@ -8,7 +8,6 @@
 
 #include "batch_verify.h"
 #include "crypto/bls.h"
-#include "bench_limits.h"
 #include "message.h"
 #include "util/encoding.h"
 
@@ -23,11 +22,6 @@ std::optional<Bytes> base64_field(const nlohmann::json& object, const char* name
   auto bytes = base64_decode(object[name].get<std::string>());
   if (!bytes || bytes->size() != size) return std::nullopt;
   return bytes;
-}
-
-std::string shorten(const std::string& text) {
-  constexpr std::size_t kMaxShown = 200;
-  return text.size() <= kMaxShown ? text : text.substr(0, kMaxShown) + "...";
 }
 
 // A LoadClient that signs a distinct message per request and keeps every good signature for the check.
@@ -74,7 +68,7 @@ RegisteredKey register_key(UdsHttpClient& client) {
   const auto json = nlohmann::json::parse(response.body, nullptr, false);
   auto public_key = base64_field(json, "blsPubKeyB64", bls::kPublicKeySize);
   if (response.status != 200 || !json.contains("keyHandle") || !json["keyHandle"].is_string() || !public_key) {
-    throw std::runtime_error("register answered " + std::to_string(response.status) + ": " + shorten(response.body));
+    throw std::runtime_error("register answered " + std::to_string(response.status) + ": " + response.shown_body());
   }
   return {json["keyHandle"].get<std::string>(), std::move(*public_key)};
 }
@@ -84,10 +78,10 @@ std::string sign_request_body(const std::string& key_handle, ByteView message) {
 }
 
 std::optional<std::string> check_sign_answer(const HttpResponse& response, Bytes* signature) {
-  if (response.status != 200) return "status " + std::to_string(response.status) + ": " + shorten(response.body);
+  if (response.status != 200) return "status " + std::to_string(response.status) + ": " + response.shown_body();
   const auto json = nlohmann::json::parse(response.body, nullptr, false);
   auto decoded = base64_field(json, "signatureB64", bls::kSignatureSize);
-  if (!decoded) return "200 without a 96-byte signatureB64: " + shorten(response.body);
+  if (!decoded) return "200 without a 96-byte signatureB64: " + response.shown_body();
   *signature = std::move(*decoded);
   return std::nullopt;
 }

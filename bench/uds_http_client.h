@@ -11,6 +11,12 @@ namespace cryftee::bench {
 struct HttpResponse {
   int status = 0;
   std::string body;
+
+  // The body, cut short enough to quote in a failure message.
+  std::string shown_body() const {
+    constexpr std::size_t kMaxShown = 200;
+    return body.size() <= kMaxShown ? body : body.substr(0, kMaxShown) + "...";
+  }
 };
 
 // Bytes on the wire of one request and its answer, heads included.
