@@ -9,6 +9,7 @@ inline constexpr double kDefaultSeconds = 5.0;         // each throughput measur
 inline constexpr double kDefaultWarmupSeconds = 1.0;   // API signing before the first measurement
 inline constexpr std::size_t kDefaultRssSigns = 100'000;
 inline constexpr unsigned kDefaultColdStarts = 3;
+inline constexpr std::size_t kDefaultFloorRounds = 50'000;  // round trips per socket floor row
 inline constexpr std::size_t kMessageSize = 32;
 
 // How long a started daemon may take to answer its first sign before the benchmark gives up.

@@ -27,4 +27,11 @@ Summary summarize(std::vector<Clock::duration> samples, Clock::duration elapsed)
   return summary;
 }
 
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
 }  // namespace cryftee::bench

@@ -19,4 +19,7 @@ struct Summary {
 // Sorts the samples (one per successful operation) and summarises them over the elapsed wall time.
 Summary summarize(std::vector<Clock::duration> samples, Clock::duration elapsed);
 
+// The median of a few figures (e.g. cold starts); 0 when there are none.
+double median(std::vector<double> values);
+
 }  // namespace cryftee::bench

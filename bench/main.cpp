@@ -1,4 +1,5 @@
-// cryftee_bench: raw in-process BLS signing against BLS signing through the real daemon, in one run.
+// cryftee_bench: the transport floor, requests that sign nothing, and raw in-process BLS signing against BLS
+// signing through the real daemon, in one run.
 // See docs/benchmark.md for what each figure means.
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -25,7 +26,9 @@
 #include "message.h"
 #include "raw_signing.h"
 #include "report.h"
+#include "route_load.h"
 #include "sign_load.h"
+#include "socket_floor.h"
 #include "util/encoding.h"
 
 namespace cryftee::bench {
@@ -36,11 +39,13 @@ namespace fs = std::filesystem;
 struct Options {
   fs::path cryftee = "build/cryftee";
   fs::path module_dir = "build/modules";
+  fs::path test_module_dir = "build/test-modules";  // adds debug_v1, whose echo the benchmark calls
   fs::path trust_config = "build/dev/trust.toml";
   double seconds = kDefaultSeconds;
   double warmup_seconds = kDefaultWarmupSeconds;
   std::size_t rss_signs = kDefaultRssSigns;
   unsigned cold_starts = kDefaultColdStarts;
+  std::size_t floor_rounds = kDefaultFloorRounds;
   std::vector<unsigned> clients{1, 2, 16};
 };
 
@@ -82,24 +87,26 @@ struct StartedDaemon {
   std::unique_ptr<DaemonProcess> process;
   fs::path socket_path;
   RegisteredKey key;
+  ExchangeSize sign_exchange;  // the first sign's request and answer, for the floor of the same size
   double socket_ms = 0;
   double first_sign_ms = 0;
 };
 
-// The flags every benchmarked daemon gets: this build's modules, its API socket in the run's folder.
-std::vector<std::string> daemon_args(const Options& options, const fs::path& socket_path) {
-  return {"--module-dir", fs::absolute(options.module_dir).string(),
+// The flags every benchmarked daemon gets: one of this build's bundles, its API socket in the run's folder.
+std::vector<std::string> daemon_args(const Options& options, const fs::path& module_dir, const fs::path& socket_path) {
+  return {"--module-dir", fs::absolute(module_dir).string(),
           "--trust-config", fs::absolute(options.trust_config).string(),
           "--uds-path", socket_path.string(),
           "--http-addr", "127.0.0.1:" + std::to_string(free_port()),
           "--no-kiosk"};
 }
 
-StartedDaemon start_daemon(const Options& options, const fs::path& work_dir, const std::string& name) {
+StartedDaemon start_daemon(const Options& options, const fs::path& module_dir, const fs::path& work_dir,
+                           const std::string& name) {
   StartedDaemon daemon;
   daemon.socket_path = work_dir / (name + ".sock");
   fs::remove(daemon.socket_path);
-  const std::vector<std::string> args = daemon_args(options, daemon.socket_path);
+  const std::vector<std::string> args = daemon_args(options, module_dir, daemon.socket_path);
 
   const auto spawned = Clock::now();
   daemon.process = std::make_unique<DaemonProcess>(options.cryftee, args, work_dir / (name + ".log"));
@@ -117,6 +124,7 @@ StartedDaemon start_daemon(const Options& options, const fs::path& work_dir, con
                                              &signature);
       if (!problem && bls::verify(daemon.key.public_key, message, signature, bls::Dst::Signature)) {
         daemon.first_sign_ms = ms_since(spawned);
+        daemon.sign_exchange = client.last_exchange();
         return daemon;
       }
       last_problem = problem.value_or("the first signature does not verify against the registered public key");
@@ -145,7 +153,7 @@ GrpcDaemon start_grpc_daemon(const Options& options, const fs::path& work_dir) {
   const bls::PublicKey public_key = key.public_key();
   daemon.public_key.assign(public_key.begin(), public_key.end());
   daemon.target = "unix:" + (work_dir / "grpc-signer.sock").string();
-  std::vector<std::string> args = daemon_args(options, work_dir / "grpc-api.sock");
+  std::vector<std::string> args = daemon_args(options, options.module_dir, work_dir / "grpc-api.sock");
   args.insert(args.end(), {"--grpc-signer-addr", daemon.target});
 
   Bytes secret = key.to_bytes();
@@ -184,6 +192,53 @@ void add_failures(Report& report, const LoadResult& result) {
   report.verified += result.verified;
 }
 
+// The exchanges whose byte sizes the socket floor copies.
+struct ExchangeSizes {
+  ExchangeSize sign;
+  ExchangeSize self;
+  ExchangeSize echo;
+};
+
+// 2. Requests that sign nothing, on a daemon with the test bundle (debug_v1 for the echo). Its first sign and
+// one request of each kind give the exchange sizes the floor copies.
+ExchangeSizes measure_requests(const Options& options, const fs::path& work_dir, Report& report) {
+  StartedDaemon daemon = start_daemon(options, options.test_module_dir, work_dir, "requests");
+  const ExchangeSizes sizes{daemon.sign_exchange, probe_self_route(daemon.socket_path),
+                            probe_module_echo(daemon.socket_path)};
+  if (options.warmup_seconds > 0) {
+    std::fprintf(stderr, "warm-up: %.1f s of module echo\n", options.warmup_seconds);
+    add_failures(report, run_echo_load(daemon.socket_path, {.clients = 1, .duration = seconds_of(options.warmup_seconds)}));
+  }
+  const LoadPlan plan{.clients = 1, .duration = seconds_of(options.seconds)};
+  std::fprintf(stderr, "GET /v1/runtime/self with 1 client\n");
+  const LoadResult self = run_self_load(daemon.socket_path, plan);
+  daemon.process->require_running();
+  add_failures(report, self);
+  report.routes.push_back({Exchange::SelfRoute, plan.clients, self.summary, self.failures});
+  std::fprintf(stderr, "module echo with 1 client\n");
+  const LoadResult echo = run_echo_load(daemon.socket_path, plan);
+  daemon.process->require_running();
+  add_failures(report, echo);
+  report.routes.push_back({Exchange::ModuleEcho, plan.clients, echo.summary, echo.failures});
+  daemon.process->stop();
+  return sizes;
+}
+
+// 1. The transport floor, with no daemon running: the sign exchange at every client count, the other two with
+// one client, as they are measured.
+void measure_floor(const Options& options, const ExchangeSizes& sizes, Report& report) {
+  const auto floor = [&](Exchange exchange, ExchangeSize size, unsigned clients) {
+    std::fprintf(stderr, "socket floor, %s sizes, %u client(s)\n", exchange_name(exchange), clients);
+    const LoadResult result = measure_socket_floor(size, {.clients = clients, .requests = options.floor_rounds});
+    add_failures(report, result);
+    report.floor.push_back({exchange, size, clients, result.summary, result.fairness});
+  };
+  report.floor_rounds = options.floor_rounds;
+  for (const unsigned clients : options.clients) floor(Exchange::BlsSign, sizes.sign, clients);
+  floor(Exchange::SelfRoute, sizes.self, 1);
+  floor(Exchange::ModuleEcho, sizes.echo, 1);
+}
+
 int run(const Options& options) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   Report report;
@@ -196,16 +251,23 @@ int run(const Options& options) {
   if (!::mkdtemp(work_template.data())) throw std::runtime_error("cannot create a temp folder");
   const fs::path work_dir = work_template;
 
-  // 3. Cold start: every start is a fresh process with nothing registered.
+  // The steps are numbered as the report prints them. Cold starts run first, on an untouched machine state;
+  // the floor runs after the requests daemon, whose exchanges give its sizes.
+
+  // 5. Cold start: every start is a fresh process with nothing registered.
   for (unsigned run = 0; run < options.cold_starts; ++run) {
     std::fprintf(stderr, "cold start %u of %u\n", run + 1, options.cold_starts);
-    StartedDaemon daemon = start_daemon(options, work_dir, "cold-" + std::to_string(run));
+    StartedDaemon daemon = start_daemon(options, options.module_dir, work_dir, "cold-" + std::to_string(run));
     report.cold.socket_ms.push_back(daemon.socket_ms);
     report.cold.first_sign_ms.push_back(daemon.first_sign_ms);
     daemon.process->stop();
   }
 
-  // 1. Raw signing, with no daemon running, on every thread count an API row is compared with.
+  // 2., then 1.
+  const ExchangeSizes sizes = measure_requests(options, work_dir, report);
+  measure_floor(options, sizes, report);
+
+  // 3. Raw signing, with no daemon running, on every thread count an API row is compared with.
   std::set<unsigned> raw_threads{1};
   for (const unsigned clients : options.clients) raw_threads.insert(std::min(clients, cores));
   const bls::SecretKey raw_key = bls::SecretKey::generate();
@@ -214,8 +276,8 @@ int run(const Options& options) {
     report.raw.push_back({threads, measure_raw_signing(raw_key, threads, seconds_of(options.seconds))});
   }
 
-  // 2. Through the API, on one daemon that then also serves the memory figure.
-  StartedDaemon daemon = start_daemon(options, work_dir, "measured");
+  // 4. Through the API, on one daemon that then also serves the memory figure.
+  StartedDaemon daemon = start_daemon(options, options.module_dir, work_dir, "measured");
   std::size_t signs = 1;  // the first sign of start_daemon
   report.memory.idle_rss_kib = proc_status_kib(daemon.process->pid(), "VmRSS").value_or(0);
   std::uint64_t stream = kStreamsPerRun;
@@ -237,21 +299,21 @@ int run(const Options& options) {
     const LoadResult result = load({.clients = clients, .duration = seconds_of(options.seconds)});
     const unsigned compared = std::min(clients, cores);
     const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
-    report.api.push_back({clients, result.summary, result.failures, compared, raw->summary.per_second});
+    report.api.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second});
   }
 
-  // 4. Memory after the requested number of signs, topped up with the largest client count.
+  // 6. Memory after the requested number of signs, topped up with the largest client count.
   if (signs < options.rss_signs) {
     const unsigned clients = *std::max_element(options.clients.begin(), options.clients.end());
     std::fprintf(stderr, "signing up to %zu signs for the memory figure\n", options.rss_signs);
-    load({.clients = clients, .signs = options.rss_signs - signs});
+    load({.clients = clients, .requests = options.rss_signs - signs});
   }
   report.memory.signs = signs;
   report.memory.rss_kib = proc_status_kib(daemon.process->pid(), "VmRSS").value_or(0);
   report.memory.peak_rss_kib = proc_status_kib(daemon.process->pid(), "VmHWM").value_or(0);
   daemon.process->stop();
 
-  // 2b. The same loads through the gRPC signer, on a daemon of its own (the REST one is stopped by now).
+  // 4b. The same loads through the gRPC signer, on a daemon of its own (the REST one is stopped by now).
   GrpcDaemon grpc_daemon = start_grpc_daemon(options, work_dir);
   const auto grpc_load = [&](LoadPlan plan) {
     plan.stream = stream;
@@ -270,7 +332,7 @@ int run(const Options& options) {
     const LoadResult result = grpc_load({.clients = clients, .duration = seconds_of(options.seconds)});
     const unsigned compared = std::min(clients, cores);
     const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
-    report.grpc.push_back({clients, result.summary, result.failures, compared, raw->summary.per_second});
+    report.grpc.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second});
   }
   grpc_daemon.process->stop();
   report.load_after = load_average();
@@ -287,17 +349,23 @@ int run(const Options& options) {
 
 int main(int argc, char** argv) {
   cryftee::bench::Options options;
-  CLI::App app{"cryftee_bench: BLS signing in process and through the cryftee daemon (docs/benchmark.md)"};
+  CLI::App app{"cryftee_bench: the socket floor, requests and BLS signing through the cryftee daemon, and blst in process (docs/benchmark.md)"};
   app.add_option("--cryftee", options.cryftee, "The daemon binary to start")->capture_default_str();
   app.add_option("--module-dir", options.module_dir, "Its --module-dir")->capture_default_str();
+  app.add_option("--test-module-dir", options.test_module_dir,
+                 "The test bundle (with debug_v1), for the daemon that serves the requests signing nothing")
+      ->capture_default_str();
   app.add_option("--trust-config", options.trust_config, "Its --trust-config")->capture_default_str();
   app.add_option("--seconds", options.seconds, "Length of each throughput measurement")
       ->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--warmup", options.warmup_seconds, "API signing before the first measurement, seconds")
+  app.add_option("--warmup", options.warmup_seconds,
+                 "Requests to each daemon before its first measurement (echo, REST or gRPC signing), seconds")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_option("--rss-signs", options.rss_signs, "Signs before the daemon's resident memory is read")
       ->capture_default_str();
   app.add_option("--cold-starts", options.cold_starts, "Starts timed for the cold start median")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--floor-rounds", options.floor_rounds, "Round trips per socket floor row, over all its clients")
       ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--clients", options.clients, "Concurrent API clients, one measurement each")
       ->capture_default_str()->delimiter(',')->check(CLI::PositiveNumber);

@@ -1,17 +1,12 @@
 #include "report.h"
 
+#include "goals.h"
+
 #include <algorithm>
 #include <cstdio>
 
 namespace cryftee::bench {
 namespace {
-
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto middle = values.size() / 2;
-  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
 
 std::string list_ms(const std::vector<double>& values) {
   std::string text;
@@ -25,17 +20,24 @@ std::string list_ms(const std::vector<double>& values) {
 
 double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
 
+// "min / max" requests one client completed; "-" for a single client.
+std::string fairness_label(unsigned clients, const Fairness& fairness) {
+  if (clients < 2) return "-";
+  return std::to_string(fairness.min_per_client) + " / " + std::to_string(fairness.max_per_client);
+}
+
 // Rows of signing through the daemon, each next to raw signing on as many threads, and the 1-client
 // overhead at the median.
 void print_sign_rows(const Report& report, const std::vector<ApiRow>& rows) {
-  std::printf("   %-8s %10s %12s %10s %10s %12s %8s %9s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
-              "raw signs/s", "ratio", "failures");
+  std::printf("   %-8s %10s %12s %10s %10s %16s %8s %9s %18s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
+              "raw signs/s", "ratio", "failures", "min/max per client");
   for (const auto& row : rows) {
     const double ratio = row.raw_per_second > 0 ? row.summary.per_second / row.raw_per_second : 0;
     char raw_label[48];
     std::snprintf(raw_label, sizeof(raw_label), "%.1f (%ut)", row.raw_per_second, row.raw_threads);
-    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %12s %8.3f %9zu\n", row.clients, row.summary.count,
-                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures);
+    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %16s %8.3f %9zu %18s\n", row.clients, row.summary.count,
+                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures,
+                fairness_label(row.clients, row.fairness).c_str());
   }
   std::printf("   ratio = signs/s through the daemon / raw signs/s on min(clients, cores) threads\n");
   const auto one_client = std::find_if(rows.begin(), rows.end(), [](const ApiRow& r) { return r.clients == 1; });
@@ -47,7 +49,36 @@ void print_sign_rows(const Report& report, const std::vector<ApiRow>& rows) {
   }
 }
 
+void print_floor_rows(const Report& report) {
+  std::printf("   %-14s %10s %10s %8s %10s %12s %10s %10s %18s\n", "sizes of", "req bytes", "resp bytes", "clients",
+              "rounds", "rounds/s", "p50 us", "p99 us", "min/max per client");
+  for (const auto& row : report.floor) {
+    std::printf("   %-14s %10zu %10zu %8u %10zu %12.1f %10.1f %10.1f %18s\n", exchange_name(row.exchange),
+                row.size.request_bytes, row.size.response_bytes, row.clients, row.summary.count,
+                row.summary.per_second, row.summary.p50_us, row.summary.p99_us,
+                fairness_label(row.clients, row.fairness).c_str());
+  }
+}
+
+void print_route_rows(const Report& report) {
+  std::printf("   %-14s %8s %10s %12s %10s %10s %9s\n", "request", "clients", "answers", "answers/s", "p50 us",
+              "p99 us", "failures");
+  for (const auto& row : report.routes) {
+    std::printf("   %-14s %8u %10zu %12.1f %10.1f %10.1f %9zu\n", exchange_name(row.exchange), row.clients,
+                row.summary.count, row.summary.per_second, row.summary.p50_us, row.summary.p99_us, row.failures);
+  }
+}
+
 }  // namespace
+
+const char* exchange_name(Exchange exchange) {
+  switch (exchange) {
+    case Exchange::BlsSign: return "BLS sign";
+    case Exchange::SelfRoute: return "runtime/self";
+    case Exchange::ModuleEcho: return "module echo";
+  }
+  return "?";
+}
 
 void print_report(const Report& report) {
   std::printf("\nCryftee benchmark: %u cores, %.1f s per measurement, daemon %s\n", report.cores, report.seconds,
@@ -55,42 +86,52 @@ void print_report(const Report& report) {
   std::printf("Load average (1, 5, 15 min) before: %s   after: %s\n", report.load_before.c_str(),
               report.load_after.c_str());
 
-  std::printf("\n1. Raw blst signing in process (32-byte messages, signature DST)\n");
+  std::printf("\n1. Transport floor: Unix-socket ping-pong with a forked echo child, the byte sizes of each HTTP "
+              "exchange (%zu rounds per row)\n", report.floor_rounds);
+  print_floor_rows(report);
+
+  std::printf("\n2. Requests that sign nothing (Unix socket, HTTP/1.1 keep-alive; daemon with the test bundle)\n");
+  std::printf("   runtime/self = GET /v1/runtime/self; module echo = POST /v1/modules/call debug_v1 debug_echo\n");
+  print_route_rows(report);
+
+  std::printf("\n3. Raw blst signing in process (32-byte messages, signature DST)\n");
   std::printf("   %-8s %10s %12s %10s %10s\n", "threads", "signs", "signs/s", "p50 us", "p99 us");
   for (const auto& row : report.raw) {
     std::printf("   %-8u %10zu %12.1f %10.1f %10.1f\n", row.threads, row.summary.count, row.summary.per_second,
                 row.summary.p50_us, row.summary.p99_us);
   }
 
-  std::printf("\n2. BLS sign through the API (Unix socket, HTTP/1.1 keep-alive, POST /v1/staking/bls/sign)\n");
+  std::printf("\n4. BLS sign through the API (Unix socket, HTTP/1.1 keep-alive, POST /v1/staking/bls/sign)\n");
   print_sign_rows(report, report.api);
   if (!report.grpc.empty()) {
-    std::printf("\n2b. BLS sign through the gRPC signer (Unix socket, HTTP/2, AvalancheGo's Signer.Sign)\n");
+    std::printf("\n4b. BLS sign through the gRPC signer (Unix socket, HTTP/2, AvalancheGo's Signer.Sign)\n");
     print_sign_rows(report, report.grpc);
   }
 
-  std::printf("\n3. Cold start, median of %zu starts (runs in ms: %s)\n", report.cold.first_sign_ms.size(),
+  std::printf("\n5. Cold start, median of %zu starts (runs in ms: %s)\n", report.cold.first_sign_ms.size(),
               list_ms(report.cold.first_sign_ms).c_str());
   std::printf("   process start -> first successful sign (incl. one key register): %.0f ms\n",
               median(report.cold.first_sign_ms));
   std::printf("   process start -> Unix socket accepts:                            %.0f ms\n",
               median(report.cold.socket_ms));
 
-  std::printf("\n4. Resident memory of the daemon\n");
+  std::printf("\n6. Resident memory of the daemon\n");
   char after_signs[64];
   std::snprintf(after_signs, sizeof(after_signs), "VmRSS after %zu signs:", report.memory.signs);
   std::printf("   %-32s %8.1f MiB\n", "VmRSS after start + register:", mib(report.memory.idle_rss_kib));
   std::printf("   %-32s %8.1f MiB   (peak VmHWM %.1f MiB)\n", after_signs, mib(report.memory.rss_kib),
               mib(report.memory.peak_rss_kib));
 
-  std::printf("\nChecks: every answer must be 200 with a 96-byte signature; all %zu counted signatures verified "
-              "with blst after each run (one weighted batch check per run).\n", report.verified);
+  std::printf("\nChecks: every sign answer must be 200 with a 96-byte signature; all %zu counted signatures verified "
+              "with blst after each run (one weighted batch check per run). runtime/self must answer 200 with "
+              "\"healthy\": true, the echo must return the counter it was sent.\n", report.verified);
   if (report.failures == 0) {
     std::printf("Failures: none\n");
   } else {
     std::printf("Failures: %zu\n", report.failures);
     for (const auto& sample : report.failure_samples) std::printf("   %s\n", sample.c_str());
   }
+  print_goals(report);
 }
 
 }  // namespace cryftee::bench

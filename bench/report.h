@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "latency.h"
+#include "load_runner.h"
+#include "uds_http_client.h"
 
 namespace cryftee::bench {
 
@@ -12,9 +14,30 @@ struct RawRow {
   Summary summary;
 };
 
+// The HTTP exchanges the socket floor copies the sizes of.
+enum class Exchange { BlsSign, SelfRoute, ModuleEcho };
+const char* exchange_name(Exchange exchange);
+
+struct FloorRow {
+  Exchange exchange = Exchange::BlsSign;
+  ExchangeSize size;
+  unsigned clients = 0;
+  Summary summary;
+  Fairness fairness;
+};
+
+// Requests that sign nothing (route_load.h): the trivial route and the module echo.
+struct RouteRow {
+  Exchange exchange = Exchange::SelfRoute;
+  unsigned clients = 0;
+  Summary summary;
+  std::size_t failures = 0;
+};
+
 struct ApiRow {
   unsigned clients = 0;
   Summary summary;
+  Fairness fairness;
   std::size_t failures = 0;
   unsigned raw_threads = 0;   // min(clients, cores): the raw figure this row is compared with
   double raw_per_second = 0;
@@ -38,6 +61,9 @@ struct Report {
   std::string daemon;
   std::string load_before;  // /proc/loadavg when the run began and ended
   std::string load_after;
+  std::size_t floor_rounds = 0;  // round trips per floor row, over all its clients
+  std::vector<FloorRow> floor;
+  std::vector<RouteRow> routes;
   std::vector<RawRow> raw;
   std::vector<ApiRow> api;
   std::vector<ApiRow> grpc;  // the same load through the gRPC signer (AvalancheGo's Signer.Sign)

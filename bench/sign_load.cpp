@@ -1,8 +1,6 @@
 #include "sign_load.h"
 
-#include <atomic>
-#include <latch>
-#include <mutex>
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -10,7 +8,6 @@
 
 #include "batch_verify.h"
 #include "crypto/bls.h"
-#include "bench_limits.h"
 #include "message.h"
 #include "util/encoding.h"
 
@@ -27,33 +24,27 @@ std::optional<Bytes> base64_field(const nlohmann::json& object, const char* name
   return bytes;
 }
 
-std::string shorten(const std::string& text) {
-  constexpr std::size_t kMaxShown = 200;
-  return text.size() <= kMaxShown ? text : text.substr(0, kMaxShown) + "...";
-}
-
-// Collects failures from all clients; keeps the first few messages.
-class FailureLog {
+// A LoadClient that signs a distinct message per request and keeps every good signature for the check.
+class SigningLoadClient final : public LoadClient {
  public:
-  void add(std::string what) {
-    std::lock_guard lock(mutex_);
-    ++count_;
-    if (samples_.size() < kMaxFailuresShown) samples_.push_back(std::move(what));
-  }
-  void move_into(LoadResult& result) {
-    result.failures = count_;
-    result.failure_samples = std::move(samples_);
+  SigningLoadClient(std::unique_ptr<SignClient> client, std::uint64_t stream, std::vector<SignedMessage>& kept)
+      : client_(std::move(client)), stream_(stream), kept_(kept) {}
+
+  std::optional<std::string> request(std::uint64_t counter) override {
+    const Message message = make_message(stream_, counter);
+    Bytes signature;
+    auto problem = client_->sign(message, &signature);
+    if (problem) return problem;
+    SignedMessage& kept = kept_.emplace_back();
+    kept.message = message;
+    std::copy(signature.begin(), signature.end(), kept.signature.begin());
+    return std::nullopt;
   }
 
  private:
-  std::mutex mutex_;
-  std::size_t count_ = 0;
-  std::vector<std::string> samples_;
-};
-
-struct ClientRecord {
-  std::vector<Clock::duration> latencies;
-  std::vector<SignedMessage> signed_messages;  // every counted answer, checked after the run
+  std::unique_ptr<SignClient> client_;
+  std::uint64_t stream_;
+  std::vector<SignedMessage>& kept_;
 };
 
 class HttpSignClient final : public SignClient {
@@ -77,7 +68,7 @@ RegisteredKey register_key(UdsHttpClient& client) {
   const auto json = nlohmann::json::parse(response.body, nullptr, false);
   auto public_key = base64_field(json, "blsPubKeyB64", bls::kPublicKeySize);
   if (response.status != 200 || !json.contains("keyHandle") || !json["keyHandle"].is_string() || !public_key) {
-    throw std::runtime_error("register answered " + std::to_string(response.status) + ": " + shorten(response.body));
+    throw std::runtime_error("register answered " + std::to_string(response.status) + ": " + response.shown_body());
   }
   return {json["keyHandle"].get<std::string>(), std::move(*public_key)};
 }
@@ -87,84 +78,29 @@ std::string sign_request_body(const std::string& key_handle, ByteView message) {
 }
 
 std::optional<std::string> check_sign_answer(const HttpResponse& response, Bytes* signature) {
-  if (response.status != 200) return "status " + std::to_string(response.status) + ": " + shorten(response.body);
+  if (response.status != 200) return "status " + std::to_string(response.status) + ": " + response.shown_body();
   const auto json = nlohmann::json::parse(response.body, nullptr, false);
   auto decoded = base64_field(json, "signatureB64", bls::kSignatureSize);
-  if (!decoded) return "200 without a 96-byte signatureB64: " + shorten(response.body);
+  if (!decoded) return "200 without a 96-byte signatureB64: " + response.shown_body();
   *signature = std::move(*decoded);
   return std::nullopt;
 }
 
 LoadResult run_load(const SignClientFactory& connect, ByteView public_key, const LoadPlan& plan) {
-  std::vector<ClientRecord> records(plan.clients);
-  FailureLog failures;
-  std::atomic<std::size_t> issued{0};
-  std::latch start(plan.clients + 1);
-  Clock::time_point deadline;
+  // One list per client, kept across its reconnections (its counter goes on, so its messages stay distinct).
+  std::vector<std::vector<SignedMessage>> kept(plan.clients);
+  LoadResult result = run_clients(
+      [&](unsigned index) { return std::make_unique<SigningLoadClient>(connect(), plan.stream + index, kept[index]); },
+      plan);
 
-  std::vector<std::jthread> clients;
-  for (unsigned index = 0; index < plan.clients; ++index) {
-    clients.emplace_back([&, index] {
-      ClientRecord& record = records[index];
-      std::unique_ptr<SignClient> client;
-      try {
-        client = connect();
-      } catch (const std::exception& error) {
-        failures.add(error.what());
-      }
-      start.arrive_and_wait();
-      if (!client) return;
-      for (std::uint64_t counter = 0;; ++counter) {
-        if (plan.signs != 0 && issued.fetch_add(1, std::memory_order_relaxed) >= plan.signs) break;
-        const Message message = make_message(plan.stream + index, counter);
-        const auto before = Clock::now();
-        if (before >= deadline) break;
-        try {
-          Bytes signature;
-          auto problem = client->sign(message, &signature);
-          const auto latency = Clock::now() - before;
-          if (problem) {
-            failures.add(std::move(*problem));
-            continue;
-          }
-          record.latencies.push_back(latency);
-          SignedMessage& kept = record.signed_messages.emplace_back();
-          kept.message = message;
-          std::copy(signature.begin(), signature.end(), kept.signature.begin());
-        } catch (const std::exception& error) {
-          // A daemon that is gone fails the new connection too and ends this client here.
-          failures.add(error.what());
-          try {
-            client = connect();
-          } catch (const std::exception& reconnect_error) {
-            failures.add(reconnect_error.what());
-            return;
-          }
-        }
-      }
-    });
-  }
-  const auto began = Clock::now();
-  deadline = plan.duration == Clock::duration::max() ? Clock::time_point::max() : began + plan.duration;
-  start.arrive_and_wait();
-  clients.clear();
-  const auto elapsed = Clock::now() - began;
-
-  LoadResult result;
-  std::vector<Clock::duration> all;
   std::vector<SignedMessage> signed_messages;
-  for (const auto& record : records) {
-    all.insert(all.end(), record.latencies.begin(), record.latencies.end());
-    signed_messages.insert(signed_messages.end(), record.signed_messages.begin(), record.signed_messages.end());
-  }
+  for (const auto& mine : kept) signed_messages.insert(signed_messages.end(), mine.begin(), mine.end());
   if (verify_all(public_key, signed_messages, std::max(1u, std::thread::hardware_concurrency()))) {
     result.verified = signed_messages.size();
   } else {
-    failures.add("of the " + std::to_string(signed_messages.size()) +
-                 " signatures of this run, at least one does not verify against the registered public key");
+    add_failure(result, "of the " + std::to_string(signed_messages.size()) +
+                            " signatures of this run, at least one does not verify against the registered public key");
   }
-  result.summary = summarize(std::move(all), elapsed);
-  failures.move_into(result);
   return result;
 }
 

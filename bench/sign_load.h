@@ -1,15 +1,13 @@
 #pragma once
 // BLS signing through the daemon from concurrent clients, each on a connection of its own: the REST API
 // (POST /v1/staking/bls/sign over HTTP/1.1 keep-alive) or the gRPC signer (grpc_sign_client.h).
-#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
-#include "latency.h"
+#include "load_runner.h"
 #include "uds_http_client.h"
 #include "util/bytes.h"
 
@@ -29,20 +27,6 @@ std::string sign_request_body(const std::string& key_handle, ByteView message);
 // signature is stored in *signature.
 std::optional<std::string> check_sign_answer(const HttpResponse& response, Bytes* signature);
 
-struct LoadPlan {
-  unsigned clients = 1;
-  Clock::duration duration = Clock::duration::max();
-  std::size_t signs = 0;        // stop after this many requests in total; 0: only the duration counts
-  std::uint64_t stream = 0;     // distinguishes the messages of one run from those of another
-};
-
-struct LoadResult {
-  Summary summary;                      // successful signs only
-  std::size_t failures = 0;             // answers that were not a 200 with a valid signature, and transport errors
-  std::vector<std::string> failure_samples;
-  std::size_t verified = 0;             // signatures verified after the run (all of them, batch_verify.h)
-};
-
 // One client on one connection.
 class SignClient {
  public:
@@ -54,8 +38,8 @@ class SignClient {
 // Opens a connection; throws std::runtime_error when it cannot.
 using SignClientFactory = std::function<std::unique_ptr<SignClient>()>;
 
-// Each client connects before the clock starts, then signs distinct 32-byte messages one after the other
-// until the plan is used up. Every counted signature is verified against `public_key` afterwards, untimed.
+// run_clients (load_runner.h) where every request signs a distinct 32-byte message. Every counted signature
+// is verified against `public_key` afterwards, untimed (batch_verify.h).
 LoadResult run_load(const SignClientFactory& connect, ByteView public_key, const LoadPlan& plan);
 
 // run_load over the REST API on the daemon's Unix socket, with the registered key.

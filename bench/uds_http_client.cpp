@@ -133,12 +133,22 @@ void UdsHttpClient::receive_some() {
 }
 
 HttpResponse UdsHttpClient::post_json(std::string_view target, std::string_view body) {
+  request_.clear();
+  request_.append("POST ").append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
+  request_.append("Content-Type: application/json\r\nContent-Length: ");
+  request_.append(std::to_string(body.size())).append("\r\n\r\n").append(body);
+  return exchange();
+}
+
+HttpResponse UdsHttpClient::get(std::string_view target) {
+  request_.clear();
+  request_.append("GET ").append(target).append(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  return exchange();
+}
+
+HttpResponse UdsHttpClient::exchange() {
   if (fd_ < 0) connect();
   try {
-    request_.clear();
-    request_.append("POST ").append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
-    request_.append("Content-Type: application/json\r\nContent-Length: ");
-    request_.append(std::to_string(body.size())).append("\r\n\r\n").append(body);
     send_all(request_);
 
     std::size_t head_end;
@@ -152,6 +162,7 @@ HttpResponse UdsHttpClient::post_json(std::string_view target, std::string_view 
 
     HttpResponse response{head.status, buffer_.substr(body_start, head.content_length)};
     buffer_.erase(0, body_start + head.content_length);
+    last_exchange_ = {request_.size(), body_start + head.content_length};
     if (head.close_after) disconnect();
     return response;
   } catch (...) {

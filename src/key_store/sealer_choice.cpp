@@ -3,7 +3,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <set>
 
+#include "key_store/key_record.h"
+#include "key_store/key_store.h"
 #include "key_store/none_sealer.h"
 #include "key_store/passphrase_sealer.h"
 #include "key_store/record_files.h"
@@ -47,6 +50,44 @@ std::unique_ptr<Sealer> tpm_sealer(const Config& config) {
   return make_tpm_sealer(TpmOptions{config.key_store.tpm_tcti, config.key_store.tpm_pcrs});
 }
 
+// The sealers that sealed the records already in the store. Files that do not parse are left to the
+// store, which reports them when it opens.
+std::set<std::string> sealers_in_store(const std::filesystem::path& key_data_dir) {
+  const std::filesystem::path dir = key_data_dir / kStoreFolder;
+  std::set<std::string> sealers;
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error)) return sealers;
+  for (const std::string& file : file_names(dir)) {
+    if (file.find(kTempMarker) != std::string::npos) continue;
+    try {
+      sealers.insert(parse_record(read_file(dir / file)).sealer);
+    } catch (const Error&) {
+    }
+  }
+  return sealers;
+}
+
+// auto with records in the store keeps to the sealer that sealed them: falling back to another one would
+// start with every record unusable and seal new keys under a second sealer, so it refuses instead.
+std::unique_ptr<Sealer> sealer_of_records(const Config& config, const std::string& kept) {
+  const std::string where = "the keys in " + (*config.key_data_dir / kStoreFolder).string();
+  if (kept == "tpm") {
+    try {
+      return tpm_sealer(config);
+    } catch (const Error& error) {
+      throw refuse(where + " are sealed by a TPM, and no TPM answers (" + error.what() + "): make it reachable "
+                   "(--tpm-tcti); --sealer passphrase would start without those keys");
+    }
+  }
+  std::optional<std::string> passphrase = passphrase_of(config);
+  if (!passphrase) {
+    throw refuse(where + " are sealed under a passphrase, and none is given: set CRYFTEE_SEAL_PASSPHRASE, "
+                 "--seal-passphrase-file, or the systemd credential seal_passphrase");
+  }
+  log::info("sealer_auto", {{"chosen", "passphrase"}, {"reason", "the store's records are sealed under a passphrase"}});
+  return passphrase_sealer(std::move(*passphrase));
+}
+
 }  // namespace
 
 std::unique_ptr<Sealer> choose_sealer(const Config& config) {
@@ -75,6 +116,10 @@ std::unique_ptr<Sealer> choose_sealer(const Config& config) {
     }
   }
   // auto
+  if (const std::set<std::string> sealed_by = sealers_in_store(*config.key_data_dir);
+      sealed_by.size() == 1 && (*sealed_by.begin() == "tpm" || *sealed_by.begin() == "passphrase")) {
+    return sealer_of_records(config, *sealed_by.begin());
+  }
   std::string tpm_reason;
   try {
     return tpm_sealer(config);

@@ -306,6 +306,9 @@ describe('reload is all or nothing', () => {
       assert.equal(reload.json.error, 'reload_refused');
       assert.match(reload.json.message, /bls_tls_signer_v1/);
       assert.match(reload.json.message, /keep serving/);
+      // The log line is written by the daemon as it answers; its pipe may deliver it a moment later.
+      const logged = Date.now() + 5000;
+      while (!/reload_failed/.test(daemon.output) && Date.now() < logged) await sleep(50);
       assert.match(daemon.output, /reload_failed/);
 
       await signAndVerify(daemon, 'after the refused reload');

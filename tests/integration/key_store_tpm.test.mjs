@@ -3,7 +3,8 @@
 // possession, certificate and node ID; new signatures verify under @noble/curves and node's crypto); a
 // second TPM cannot unseal them and a PCR extended after sealing locks them, and in both cases the keys
 // are reported unusable with the reason and never regenerated, their records left as they were. A backup
-// moves the identity to another TPM, and unlocks it again after the boot chain changed; auto takes the TPM.
+// moves the identity to another TPM, and unlocks it again after the boot chain changed; auto takes the TPM,
+// and with records in the store keeps to the sealer that sealed them.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -256,4 +257,50 @@ test('--sealer tpm with no TPM answering refuses to start with one line naming t
   assert.equal(lines.length, 1, result.stderr);
   assert.match(lines[0], /no TPM answers/);
   assert.ok(lines[0].includes(tpm.tcti), lines[0]);
+});
+
+test('auto keeps to the sealer of the records: TPM records and no TPM answering refuse to start, even with a passphrase', async () => {
+  const tpm = await swtpm();
+  const keyDir = tempDir('cryftee-keys-');
+  const daemon = await boot(keyDir, tpm);
+  await registerPair(daemon);
+  await stop(daemon);
+  const before = snapshot(path.join(keyDir, STORE));
+  await tpm.stop();
+  running.delete(tpm);
+
+  const dir = tempDir();
+  const result = spawnSync(BIN, ['--module-dir', path.join(dir, 'none'), '--uds-path', path.join(dir, 'sock'), '--no-kiosk',
+    '--tpm-tcti', tpm.tcti], {
+    env: { PATH: process.env.PATH, CRYFTEE_KEY_DATA_DIR: keyDir, CRYFTEE_SEAL_PASSPHRASE: 'a passphrase that must not take over' },
+    encoding: 'utf8', timeout: 60000 });
+  assert.equal(result.status, 1, result.stderr);
+  const lines = result.stderr.split('\n').filter((l) => l.startsWith('cryftee: '));
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0], /are sealed by a TPM, and no TPM answers/);
+  assert.deepEqual(snapshot(path.join(keyDir, STORE)), before, 'no file changed');
+});
+
+test('auto keeps to the sealer of the records: passphrase records stay under the passphrase when a TPM appears', async () => {
+  const keyDir = tempDir('cryftee-keys-');
+  const env = { CRYFTEE_KEY_DATA_DIR: keyDir, CRYFTEE_SEAL_PASSPHRASE: 'the passphrase of these keys' };
+  const first = await startDaemon({ args: ['--sealer', 'passphrase'], env });
+  running.add(first);
+  const blsKey = await post(first, '/v1/staking/bls/register', { mode: 'generate' });
+  assert.equal(blsKey.status, 200, blsKey.text);
+  assert.equal(blsKey.json.sealer, 'passphrase');
+  await stop(first);
+
+  const tpm = await swtpm();
+  const daemon = await startDaemon({ env: { ...env, CRYFTEE_TPM_TCTI: tpm.tcti } });
+  running.add(daemon);
+  assert.equal((await keysView(daemon)).sealer, 'passphrase');
+  const bv = await post(daemon, '/v1/staking/bls/register', { mode: 'verify', publicKey: blsKey.json.pubkey });
+  assert.equal(bv.status, 200, bv.text);
+  assert.equal(bv.json.keyHandle, blsKey.json.keyHandle);
+  const message = Buffer.from('signed after a TPM appeared');
+  const bs = await post(daemon, '/v1/staking/bls/sign', { pubkey: blsKey.json.pubkey, data: b64(message) });
+  assert.equal(bs.status, 200, bs.text);
+  assert.ok(blsVerifies(bs.json.signature, message, blsKey.json.pubkey, SIG_DST));
+  await stop(daemon);
 });

@@ -1,0 +1,104 @@
+#include "load_runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <latch>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "bench_limits.h"
+
+namespace cryftee::bench {
+namespace {
+
+// Collects failures from all clients; keeps the first few messages.
+class FailureLog {
+ public:
+  void add(std::string what) {
+    std::lock_guard lock(mutex_);
+    ++count_;
+    if (samples_.size() < kMaxFailuresShown) samples_.push_back(std::move(what));
+  }
+  void move_into(LoadResult& result) {
+    result.failures = count_;
+    result.failure_samples = std::move(samples_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::size_t count_ = 0;
+  std::vector<std::string> samples_;
+};
+
+}  // namespace
+
+void add_failure(LoadResult& result, std::string what) {
+  ++result.failures;
+  if (result.failure_samples.size() < kMaxFailuresShown) result.failure_samples.push_back(std::move(what));
+}
+
+LoadResult run_clients(const LoadClientFactory& connect, const LoadPlan& plan) {
+  std::vector<std::vector<Clock::duration>> latencies(plan.clients);
+  FailureLog failures;
+  std::atomic<std::size_t> issued{0};
+  std::latch start(plan.clients + 1);
+  Clock::time_point deadline;
+
+  std::vector<std::jthread> clients;
+  for (unsigned index = 0; index < plan.clients; ++index) {
+    clients.emplace_back([&, index] {
+      std::vector<Clock::duration>& mine = latencies[index];
+      std::unique_ptr<LoadClient> client;
+      try {
+        client = connect(index);
+      } catch (const std::exception& error) {
+        failures.add(error.what());
+      }
+      start.arrive_and_wait();
+      if (!client) return;
+      for (std::uint64_t counter = 0;; ++counter) {
+        if (plan.requests != 0 && issued.fetch_add(1, std::memory_order_relaxed) >= plan.requests) break;
+        const auto before = Clock::now();
+        if (before >= deadline) break;
+        try {
+          auto problem = client->request(counter);
+          const auto latency = Clock::now() - before;
+          if (problem) {
+            failures.add(std::move(*problem));
+            continue;
+          }
+          mine.push_back(latency);
+        } catch (const std::exception& error) {
+          // A peer that is gone fails the new connection too and ends this client here.
+          failures.add(error.what());
+          try {
+            client = connect(index);
+          } catch (const std::exception& reconnect_error) {
+            failures.add(reconnect_error.what());
+            return;
+          }
+        }
+      }
+    });
+  }
+  const auto began = Clock::now();
+  deadline = plan.duration == Clock::duration::max() ? Clock::time_point::max() : began + plan.duration;
+  start.arrive_and_wait();
+  clients.clear();
+  const auto elapsed = Clock::now() - began;
+
+  LoadResult result;
+  std::vector<Clock::duration> all;
+  result.fairness.min_per_client = latencies.front().size();
+  for (const auto& mine : latencies) {
+    all.insert(all.end(), mine.begin(), mine.end());
+    result.fairness.min_per_client = std::min(result.fairness.min_per_client, mine.size());
+    result.fairness.max_per_client = std::max(result.fairness.max_per_client, mine.size());
+  }
+  result.summary = summarize(std::move(all), elapsed);
+  failures.move_into(result);
+  return result;
+}
+
+}  // namespace cryftee::bench
