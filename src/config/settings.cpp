@@ -169,8 +169,9 @@ std::vector<Setting> build_settings() {
                    }});
   table.push_back({.id = "limits.max_connections", .group = "Limits", .flag = "--max-connections",
                    .env = "CRYFTEE_MAX_CONNECTIONS", .value_name = "N", .default_text = number_text(kMaxConnections),
-                   .help = "Open connections on the API listener (Unix socket or HTTPS); beyond it a new connection "
-                           "gets 503 too_many_connections and is closed.",
+                   .help = "Open connections on the API listener (Unix socket, HTTPS or HTTP); beyond it a new "
+                           "connection gets 503 too_many_connections and is closed. The gRPC signer's Unix or "
+                           "loopback listener has a budget of the same size; beyond it a connection is closed.",
                    .kind = ValueKind::Integer,
                    .apply = [](Draft& d, const Assignment& a) { d.config.limits.max_connections = parse_integer(a, 1, kMaxConnectionsCeiling); }});
   table.push_back({.id = "limits.request_timeout_ms", .group = "Limits", .flag = "--request-timeout-ms",

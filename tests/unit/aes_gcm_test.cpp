@@ -10,7 +10,9 @@ namespace {
 using testing::hex;
 
 TEST(AesGcm, OpensTheSpecificationVector) {
-  for (const auto& c : testing::load_vectors("aes-256-gcm.json")["cases"]) {
+  // Kept in a variable: a range-for over a member of a temporary would outlive the temporary.
+  const auto vectors = testing::load_vectors("aes-256-gcm.json");
+  for (const auto& c : vectors["cases"]) {
     Bytes sealed = hex(c["iv"]);
     const Bytes ciphertext = hex(c["ciphertext"]);
     const Bytes tag = hex(c["tag"]);
