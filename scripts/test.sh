@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # Sets everything up, builds, and runs the whole test suite with ctest: unit, integration, fuzz and browser
-# tests in build/. With CRYFTEE_SANITIZERS=1 it then runs the unit and integration suites again in
-# build-asan/, built with AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer (CMake option
-# CRYFTEE_SANITIZE); any sanitizer report fails the run. The sanitizer stage is opt-in until a first
-# complete run of it is clean (it has not yet run to the end on this code). Extra arguments go to both
-# ctest runs (e.g. -R integration.staking).
+# tests in build/, then runs the unit and integration suites again in build-asan/, built with
+# AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer (CMake option CRYFTEE_SANITIZE); any
+# sanitizer report fails the run. CRYFTEE_SANITIZERS=0 skips that second stage (a quick local run).
+# Extra arguments go to both ctest runs (e.g. -R integration.staking).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh" --with-browser
 "$root/scripts/build.sh"
 (cd "$root/build" && ctest --output-on-failure -j "${CRYFTEE_TEST_JOBS:-2}" "$@")
 
-if [ "${CRYFTEE_SANITIZERS:-0}" != 1 ]; then exit 0; fi
+if [ "${CRYFTEE_SANITIZERS:-1}" = 0 ]; then exit 0; fi
 CRYFTEE_BUILD_TREE=build-asan "$root/scripts/build.sh" -DCRYFTEE_SANITIZE=ON
 reports="$root/build-asan/sanitizer-reports"
 rm -rf "$reports" && mkdir -p "$reports"
