@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "metrics/metrics.h"
+#include "runtime/effective_limits.h"
 #include "runtime/host_abi.h"
 #include "runtime/limits.h"
 #include "util/log.h"
@@ -79,7 +80,7 @@ std::optional<std::string> Dispatcher::accept(const ModuleRecord& module) {
   try {
     auto prepared = std::make_shared<Prepared>();
     prepared->module_id = module.entry.id;
-    prepared->compiled = engine_->compile(module.entry.id, *module.wasm, module.entry.limits);
+    prepared->compiled = engine_->compile(module.entry.id, *module.wasm, effective_limits(module.entry.limits));
     prepared->imports = resolve_imports(prepared->compiled->info(), module.entry.imports);
     check_abi_exports(prepared->compiled->info());
     {
@@ -195,7 +196,7 @@ std::string Dispatcher::run_in_lane(Lane& lane, const std::shared_ptr<const Prep
     slot.module = module;
     slot.instance = lane.worker->instantiate(*module->compiled, module->imports);
   }
-  engine::CallContext context;
+  CallContext context;
   context.custody = custody_;
   context.web3signer = web3signer_;
   context.web3signer_custody = web3signer_custody_;

@@ -11,7 +11,7 @@ namespace {
 using engine::FunctionType;
 using engine::ValueType;
 
-std::string module_name(const engine::CallContext* context) { return context ? context->module_id : "module"; }
+std::string module_name(const CallContext* context) { return context ? context->module_id : "module"; }
 
 std::string describe(const engine::WasmImport& import) { return import.module + "." + import.name; }
 
@@ -90,7 +90,7 @@ void check_instance_abi(engine::Instance& instance, const std::string& module_id
 }
 
 std::string read_guest_string(engine::GuestMemory& memory, std::int64_t ptr, std::int64_t len, std::size_t max_len,
-                              const engine::CallContext* context, std::string_view import_name) {
+                              const CallContext* context, std::string_view import_name) {
   if (ptr < 0 || len < 0 || static_cast<std::uint64_t>(len) > max_len || ptr > UINT32_MAX) {
     throw engine::ModuleFault(engine::FailState::Trap, module_name(context),
                               "it passed " + std::string(import_name) + " a length of " + std::to_string(len) +
@@ -101,7 +101,7 @@ std::string read_guest_string(engine::GuestMemory& memory, std::int64_t ptr, std
 }
 
 std::int64_t write_guest_bytes(engine::GuestMemory& memory, std::int64_t ptr, std::int64_t capacity, ByteView bytes,
-                               const engine::CallContext* context, std::string_view import_name) {
+                               const CallContext* context, std::string_view import_name) {
   if (ptr < 0 || capacity < 0 || static_cast<std::uint64_t>(capacity) < bytes.size() || ptr > UINT32_MAX) {
     throw engine::ModuleFault(engine::FailState::Trap, module_name(context),
                               "its buffer for " + std::string(import_name) + " holds " + std::to_string(capacity) +
@@ -113,7 +113,7 @@ std::int64_t write_guest_bytes(engine::GuestMemory& memory, std::int64_t ptr, st
 }
 
 std::string call_module(engine::Instance& instance, std::string_view operation, std::string_view request,
-                        engine::CallContext& context) {
+                        CallContext& context) {
   auto copy_in = [&](std::string_view text) -> std::int64_t {
     std::int64_t size[] = {static_cast<std::int64_t>(text.size())};
     const std::int64_t ptr = static_cast<std::uint32_t>(instance.call("cryftee_alloc", size, &context));

@@ -24,9 +24,10 @@ class KeyCustody;
 class Web3SignerCustody;
 }
 
-namespace cryftee::engine {
+namespace cryftee::runtime {
 
-// Everything a host import may use during one call. Owned by the caller of call_module.
+// Everything a host import may use during one call. Owned by the caller of call_module; the engine
+// passes it through to host callbacks without looking inside.
 struct CallContext {
   std::string module_id;
   KeyCustody* custody = nullptr;                        // null: custody imports refuse with 503
@@ -35,10 +36,6 @@ struct CallContext {
   std::string output;                                   // what the module wrote with the output import
   bool used_output = false;
 };
-
-}  // namespace cryftee::engine
-
-namespace cryftee::runtime {
 
 inline constexpr std::int32_t kAbiVersion = 1;
 inline constexpr std::string_view kHostNamespace = "cryftee";
@@ -77,14 +74,14 @@ void check_instance_abi(engine::Instance& instance, const std::string& module_id
 // cryftee_handle and returns the response text. Throws ModuleFault for module failures and the Error a
 // host import raised.
 std::string call_module(engine::Instance& instance, std::string_view operation, std::string_view request,
-                        engine::CallContext& context);
+                        CallContext& context);
 
 // Helpers for import implementations.
 // Copies [ptr, ptr + len) out of the module; throws ModuleFault when the range is invalid or longer than max_len.
 std::string read_guest_string(engine::GuestMemory& memory, std::int64_t ptr, std::int64_t len, std::size_t max_len,
-                              const engine::CallContext* context, std::string_view import_name);
+                              const CallContext* context, std::string_view import_name);
 // Writes bytes into a module buffer of `capacity` bytes; throws ModuleFault when they do not fit.
 std::int64_t write_guest_bytes(engine::GuestMemory& memory, std::int64_t ptr, std::int64_t capacity, ByteView bytes,
-                               const engine::CallContext* context, std::string_view import_name);
+                               const CallContext* context, std::string_view import_name);
 
 }  // namespace cryftee::runtime

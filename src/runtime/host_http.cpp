@@ -11,7 +11,6 @@
 namespace cryftee::runtime {
 namespace {
 
-using engine::CallContext;
 using engine::GuestMemory;
 using engine::ValueType;
 

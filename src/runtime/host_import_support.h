@@ -13,7 +13,6 @@
 
 namespace cryftee::runtime::import_support {
 
-using engine::CallContext;
 using engine::FunctionType;
 using engine::GuestMemory;
 using engine::ValueType;

@@ -1,6 +1,7 @@
 #pragma once
-// Every limit the module runtime enforces, in one place. A manifest entry chooses its own limits
-// (ModuleLimits in storage/manifest.h); the host caps below bound whatever a manifest asks for.
+// Every limit the module runtime enforces on host imports and workers, in one place. A module's own limits
+// (memory, deadline, binary size) are its manifest entry's, bounded by the caps in storage/limits.h
+// (runtime/effective_limits.h).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -8,12 +9,6 @@
 namespace cryftee::runtime_limits {
 
 inline constexpr std::uint32_t kWasmPageBytes = 64 * 1024;
-// No module may have more linear memory than this, whatever its manifest says (256 MiB).
-inline constexpr std::uint32_t kMaxMemoryPages = 4096;
-// No call may run longer than this, whatever its manifest says.
-inline constexpr std::chrono::milliseconds kMaxDeadline{30'000};
-// No module binary may be larger than this, whatever its manifest says.
-inline constexpr std::uint64_t kMaxBinaryBytes = 64ull << 20;
 // A module response larger than this is refused as a module fault.
 inline constexpr std::size_t kMaxResponseBytes = 4 << 20;
 // One log line from a module is cut at this size.

@@ -20,10 +20,12 @@ inline constexpr std::size_t kMaxListLength = 64;  // capabilities, imports
 inline constexpr std::size_t kMaxGuiFiles = 256;
 
 // Module limits: the defaults when an entry's "limits" leaves one out, and the most an entry may ask.
+// These maxima are the runtime's caps too (runtime/effective_limits.h applies them; /v1/schema/modules
+// advertises them), so an entry asking for more is refused when the manifest is read, never clamped.
 inline constexpr std::uint32_t kDefaultMemoryPages = 256;  // 64 KiB pages: 16 MiB
-inline constexpr std::uint32_t kMaxMemoryPages = 65536;    // the whole wasm32 address space
+inline constexpr std::uint32_t kMaxMemoryPages = 4096;     // 256 MiB
 inline constexpr std::uint32_t kDefaultDeadlineMs = 2000;  // per call
-inline constexpr std::uint32_t kMaxDeadlineMs = 60'000;
+inline constexpr std::uint32_t kMaxDeadlineMs = 30'000;
 inline constexpr std::uint64_t kDefaultMaxBinaryBytes = 8 << 20;
 inline constexpr std::uint64_t kMaxBinaryBytes = 64 << 20;
 

@@ -30,11 +30,8 @@ std::vector<HostFunction> probe_imports(int* calls) {
                        }}};
 }
 
-ModuleLimits small_limits() {
-  ModuleLimits limits;
-  limits.memory_pages = 4;
-  limits.deadline_ms = 200;
-  return limits;
+EffectiveLimits small_limits() {
+  return {.memory_pages = 4, .deadline = std::chrono::milliseconds(200), .max_binary_bytes = 1 << 20};
 }
 
 TEST(EngineV8, CallsExportsAndHostImports) {
@@ -121,7 +118,7 @@ TEST(EngineV8, MemoryGrowthStopsAtThePageLimit) {
 }
 
 TEST(EngineV8, RefusesOversizedBinariesAndStartMemoryOverLimit) {
-  ModuleLimits limits = small_limits();
+  EffectiveLimits limits = small_limits();
   limits.max_binary_bytes = 100;
   EXPECT_THROW(engine().compile("probe", read_probe(), limits), Error);
   limits = small_limits();

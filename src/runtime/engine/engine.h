@@ -10,12 +10,21 @@
 #include <string>
 #include <vector>
 
+#include "runtime/effective_limits.h"
 #include "runtime/engine/wasm_binary.h"
-#include "storage/manifest.h"
 #include "util/bytes.h"
 #include "util/error.h"
 
+namespace cryftee::runtime {
+// Per-call state of the host ABI (runtime/host_abi.h). Engines never look inside: they hand the pointer
+// given to Instance::call to each host callback.
+struct CallContext;
+}  // namespace cryftee::runtime
+
 namespace cryftee::engine {
+
+using runtime::CallContext;
+using runtime::EffectiveLimits;
 
 // Why a call failed inside the module (as opposed to a host import refusing a request).
 enum class FailState { Trap, Timeout, OutOfMemory, BadResponse };
@@ -41,9 +50,6 @@ class GuestMemory {
   virtual std::span<std::uint8_t> range(std::uint32_t offset, std::uint32_t size) = 0;
 };
 
-// Per-call state owned by the host ABI; engines only pass the pointer through to host callbacks.
-struct CallContext;
-
 // A host import. It receives the arguments widened to int64 (i32 arguments are sign-extended) and
 // returns the result (ignored when the type has none). Throwing ModuleFault traps the module; throwing
 // any other cryftee::Error ends the call with that error and keeps the instance.
@@ -64,7 +70,7 @@ class CompiledModule {
   virtual ~CompiledModule() = default;
   virtual const std::string& id() const = 0;
   virtual const WasmModuleInfo& info() const = 0;
-  virtual const ModuleLimits& limits() const = 0;
+  virtual const EffectiveLimits& limits() const = 0;
 };
 
 class Instance {
@@ -101,9 +107,10 @@ class Engine {
   virtual ~Engine() = default;
   virtual std::string name() const = 0;
   // Checks the binary against `limits` (size, memory) and compiles it; thread-safe. Throws
-  // cryftee::Error (422) naming the module and what is wrong.
+  // cryftee::Error (422) naming the module and what is wrong. The limits are final (computed by
+  // runtime::effective_limits); an engine applies them as given.
   virtual std::shared_ptr<const CompiledModule> compile(const std::string& module_id, ByteView wasm,
-                                                        const ModuleLimits& limits) = 0;
+                                                        const EffectiveLimits& limits) = 0;
   virtual std::unique_ptr<Worker> create_worker() = 0;
 };
 

@@ -24,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 node::MultiIsolatePlatform& platform() {
   // V8 can be initialised once per process and never again after disposal, so it lives until exit.
   static node::MultiIsolatePlatform* instance = [] {
-    const std::string flags = "--no-liftoff --wasm-max-mem-pages=" + std::to_string(runtime_limits::kMaxMemoryPages);
+    const std::string flags = "--no-liftoff --wasm-max-mem-pages=" + std::to_string(runtime::kModuleLimitCaps.memory_pages);
     v8::V8::SetFlagsFromString(flags.c_str(), flags.size());
     auto created = node::MultiIsolatePlatform::Create(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     v8::V8::InitializePlatform(created.get());
@@ -219,17 +219,17 @@ class Watchdog {
 
 class V8CompiledModule final : public CompiledModule {
  public:
-  V8CompiledModule(std::string id, WasmModuleInfo info, ModuleLimits limits, v8::CompiledWasmModule compiled)
+  V8CompiledModule(std::string id, WasmModuleInfo info, EffectiveLimits limits, v8::CompiledWasmModule compiled)
       : id_(std::move(id)), info_(std::move(info)), limits_(limits), compiled_(std::move(compiled)) {}
   const std::string& id() const override { return id_; }
   const WasmModuleInfo& info() const override { return info_; }
-  const ModuleLimits& limits() const override { return limits_; }
+  const EffectiveLimits& limits() const override { return limits_; }
   const v8::CompiledWasmModule& compiled() const { return compiled_; }
 
  private:
   std::string id_;
   WasmModuleInfo info_;
-  ModuleLimits limits_;
+  EffectiveLimits limits_;
   v8::CompiledWasmModule compiled_;
 };
 
@@ -324,8 +324,7 @@ class V8Instance final : public Instance, public GuestMemory {
     v8::TryCatch try_catch(isolate_);
     call_context_ = context;
     pending_ = nullptr;
-    const auto budget = std::min<std::chrono::milliseconds>(std::chrono::milliseconds(module_.limits().deadline_ms),
-                                                            runtime_limits::kMaxDeadline);
+    const std::chrono::milliseconds budget = module_.limits().deadline;
     watchdog_.arm(budget);
     v8::MaybeLocal<v8::Value> result =
         function.As<v8::Function>()->Call(v8_context, v8::Undefined(isolate_), static_cast<int>(argv.size()), argv.data());
@@ -342,7 +341,7 @@ class V8Instance final : public Instance, public GuestMemory {
       std::string reason = exception_text(isolate_, v8_context, try_catch);
       rethrow_pending();
       broken_ = true;
-      const std::uint32_t cap = std::min(module_.limits().memory_pages, runtime_limits::kMaxMemoryPages);
+      const std::uint32_t cap = module_.limits().memory_pages;
       if (memory_pages() >= cap) {
         throw fault(FailState::OutOfMemory, reason + " with its memory at the limit of " + std::to_string(cap) +
                                                 " pages (limits.memoryPages)");
@@ -499,15 +498,14 @@ class V8Engine final : public Engine {
   std::string name() const override { return "v8 " + std::string(v8::V8::GetVersion()); }
 
   std::shared_ptr<const CompiledModule> compile(const std::string& module_id, ByteView wasm,
-                                                const ModuleLimits& limits) override {
-    const std::uint64_t max_binary = std::min<std::uint64_t>(limits.max_binary_bytes, runtime_limits::kMaxBinaryBytes);
+                                                const EffectiveLimits& limits) override {
+    const std::uint64_t max_binary = limits.max_binary_bytes;
     if (wasm.size() > max_binary) {
       throw Error(422, "module_limit", "module '" + module_id + "' is " + std::to_string(wasm.size()) +
                                            " bytes, over its limit of " + std::to_string(max_binary) +
                                            " bytes (limits.maxBinaryBytes)");
     }
-    const std::uint32_t max_pages = std::min(limits.memory_pages, runtime_limits::kMaxMemoryPages);
-    Bytes capped = cap_memory_pages(wasm, max_pages);
+    Bytes capped = cap_memory_pages(wasm, limits.memory_pages);
     WasmModuleInfo info = read_wasm_module(capped);
 
     std::lock_guard lock(compile_mutex_);

@@ -9,7 +9,7 @@
 // - Modules are compiled once (WasmModuleObject::Compile in a compile isolate) and shared with every
 //   worker isolate through CompiledWasmModule / FromCompiledModule, which 10.2 has.
 // - Flags: --no-liftoff compiles with TurboFan up front, so there is no background tier-up racing the
-//   first calls; --wasm-max-mem-pages caps every memory at runtime_limits::kMaxMemoryPages as a second
+//   first calls; --wasm-max-mem-pages caps every memory at runtime::kModuleLimitCaps as a second
 //   line behind the per-module cap written into the binary. Instantiation uses the WebAssembly JS object
 //   (10.2 has no C++ instantiate API), so it stays exposed; no JavaScript from outside ever runs.
 // - Deadlines: a watchdog thread per worker calls Isolate::TerminateExecution, which wasm loop
