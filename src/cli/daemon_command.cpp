@@ -34,7 +34,7 @@
 #include "key_store/sealer_choice.h"
 #include "metrics/metrics.h"
 #include "runtime/dispatch.h"
-#include "runtime/engine/v8_engine.h"
+#include "runtime/engine/engine_factory.h"
 #include "runtime/loader.h"
 #include "runtime/reloader.h"
 #include "runtime/startup_keys.h"
@@ -181,7 +181,7 @@ int serve(Config& config) {
     scrub_thread_traces();
   }
   const Web3SignerParts web3signer = start_web3signer(config, custody);
-  runtime::Dispatcher dispatcher(engine::make_v8_engine(), config.engine_workers, &custody, &config.web3signer,
+  runtime::Dispatcher dispatcher(engine::make_engine(config.engine), config.engine_workers, &custody, &config.web3signer,
                                  web3signer.custody.get(), config.signing_policy);
   log::info("engine_ready", {{"engine", dispatcher.engine_name()}, {"workers", dispatcher.worker_count()}});
 

@@ -59,6 +59,7 @@ inline constexpr unsigned kKeyDerivationThreads = 1;
 inline constexpr std::size_t kKeyDerivationQueue = 4;
 inline constexpr unsigned kIoThreads = 0;      // 0: one per core
 inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
+inline constexpr const char* kEngine = "v8";  // the WebAssembly engine modules run on (--engine)
 // Threads of the gRPC signer listener's server; a call beyond them is answered RESOURCE_EXHAUSTED.
 inline constexpr unsigned kGrpcSignerMaxThreads = 64;
 

@@ -4,6 +4,7 @@
 
 #include "config/defaults.h"
 #include "config/values.h"
+#include "engines.h"
 
 namespace cryftee::config {
 namespace {
@@ -11,6 +12,19 @@ namespace {
 std::string number_text(std::uint64_t value) { return std::to_string(value); }
 
 std::uint64_t milliseconds(std::chrono::milliseconds value) { return static_cast<std::uint64_t>(value.count()); }
+
+// The names --engine accepts: the engines this build has (CRYFTEE_ENGINES in CMakeLists.txt).
+std::vector<std::string_view> built_in_engines() {
+  std::vector<std::string_view> names;
+  for (const engine::EngineMaker& engine : engine::kEngines) names.push_back(engine.name);
+  return names;
+}
+
+std::string comma_separated(const std::vector<std::string_view>& names) {
+  std::string text;
+  for (const auto name : names) text += (text.empty() ? "" : ", ") + std::string(name);
+  return text;
+}
 
 std::vector<Setting> build_settings() {
   using namespace defaults;
@@ -210,6 +224,13 @@ std::vector<Setting> build_settings() {
                    .apply = [](Draft& d, const Assignment& a) {
                      d.config.engine_workers = static_cast<unsigned>(parse_integer(a, 0, kMaxEngineWorkers));
                    }});
+
+  // ---- Module engine
+  table.push_back({.id = "runtime.engine", .group = "Module engine", .flag = "--engine", .env = "CRYFTEE_ENGINE",
+                   .value_name = "NAME", .default_text = kEngine,
+                   .help = "The WebAssembly engine that runs modules, one of those built in (this build: " +
+                           comma_separated(built_in_engines()) + "); another name stops the start.",
+                   .apply = [](Draft& d, const Assignment& a) { d.config.engine = parse_choice(a, built_in_engines()); }});
 
   // ---- Logging
   table.push_back({.id = "log.level", .group = "Logging", .flag = "--log-level", .env = "CRYFTEE_LOG_LEVEL",

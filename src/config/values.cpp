@@ -25,7 +25,7 @@ std::string trimmed(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
-std::string joined(std::initializer_list<std::string_view> choices) {
+std::string joined(std::span<const std::string_view> choices) {
   std::string out;
   for (auto choice : choices) {
     if (!out.empty()) out += ", ";
@@ -156,6 +156,10 @@ std::uint64_t parse_integer(const Assignment& assignment, std::uint64_t min, std
 }
 
 std::string parse_choice(const Assignment& assignment, std::initializer_list<std::string_view> choices) {
+  return parse_choice(assignment, std::span<const std::string_view>(choices.begin(), choices.size()));
+}
+
+std::string parse_choice(const Assignment& assignment, std::span<const std::string_view> choices) {
   const auto text = trimmed(parse_text(assignment));
   if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
     reject(assignment, "is not one of the choices", joined(choices));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@ bool parse_bool(const Assignment& assignment);
 std::optional<bool> bool_from_text(std::string_view text);
 std::uint64_t parse_integer(const Assignment& assignment, std::uint64_t min, std::uint64_t max);
 std::string parse_choice(const Assignment& assignment, std::initializer_list<std::string_view> choices);
+std::string parse_choice(const Assignment& assignment, std::span<const std::string_view> choices);
 HostPort parse_host_port(const Assignment& assignment);
 std::string parse_sha256_reference(const Assignment& assignment);
 std::vector<std::string> parse_http_urls(const Assignment& assignment);

@@ -52,6 +52,14 @@ urls = ["http://127.0.0.1:9000", "http://127.0.0.1:9001"]
   EXPECT_EQ(config.web3signer.urls.size(), 2u);
 }
 
+TEST(ConfigToml, EngineIsReadFromTheRuntimeTable) {
+  TempDir dir;
+  EXPECT_EQ(load({"--config", dir.write("good.toml", "[runtime]\nengine = \"v8\"\n")}).engine, "v8");
+  const auto bad = dir.write("bad.toml", "[runtime]\nengine = \"wamr\"\n");
+  const auto message = load_error({"--config", bad});
+  EXPECT_NE(message.find("runtime.engine: 'wamr' is not one of the choices (accepted: v8)"), std::string::npos) << message;
+}
+
 TEST(ConfigToml, UnknownKeyNamesFileLineAndKey) {
   TempDir dir;
   const auto file = dir.write("c.toml", "[limits]\nmax_body_bytes = 10\nmax_body_byte = 10\n");
@@ -162,6 +170,7 @@ TEST(ConfigExample, LoadsAndHoldsExactlyTheDefaults) {
   EXPECT_EQ(from_example.limits.idle_timeout, defaults.limits.idle_timeout);
   EXPECT_EQ(from_example.io_threads, defaults.io_threads);
   EXPECT_EQ(from_example.engine_workers, defaults.engine_workers);
+  EXPECT_EQ(from_example.engine, defaults.engine);
   EXPECT_EQ(from_example.log_level, defaults.log_level);
   EXPECT_EQ(from_example.log_format, defaults.log_format);
   EXPECT_EQ(from_example.web3signer.enabled, defaults.web3signer.enabled);

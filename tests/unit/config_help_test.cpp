@@ -23,7 +23,11 @@ TEST(ConfigHelp, ListsEveryFlagWithItsVariableAndDefault) {
   }
   for (const auto& setting : config::settings()) {
     const std::string name(setting.flag.empty() ? setting.env : setting.flag);
-    const auto at = help.find("  " + name);
+    // The whole name: "--engine" must not find "--engine-workers".
+    auto at = help.find("  " + name);
+    while (at != std::string::npos && std::string_view(" ,\n").find(help[at + 2 + name.size()]) == std::string_view::npos) {
+      at = help.find("  " + name, at + 1);
+    }
     ASSERT_NE(at, std::string::npos) << name;
     const auto entry = help.substr(at, help.find("\n  --", at + 1) - at);
     EXPECT_NE(entry.find(std::string(setting.env)), std::string::npos) << name;

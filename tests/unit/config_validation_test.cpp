@@ -24,6 +24,16 @@ TEST(ConfigValidation, TransportNamesFlagValueAndChoices) {
             "CRYFTEE_API_TRANSPORT: 'tcp' is not one of the choices (accepted: uds, https, http)");
 }
 
+TEST(ConfigValidation, EngineIsOneOfThoseBuiltIn) {
+  EXPECT_EQ(load().engine, "v8");
+  EXPECT_EQ(load({"--engine", "v8"}).engine, "v8");
+  EXPECT_EQ(load({}, {{"CRYFTEE_ENGINE", "v8"}}).engine, "v8");
+  EXPECT_EQ(load_error({"--engine", "wasmtime"}),
+            "--engine: 'wasmtime' is not one of the choices (accepted: v8)");
+  EXPECT_EQ(load_error({}, {{"CRYFTEE_ENGINE", "V8"}}),
+            "CRYFTEE_ENGINE: 'V8' is not one of the choices (accepted: v8)");
+}
+
 TEST(ConfigValidation, NumbersMustBeWholeAndInRange) {
   EXPECT_EQ(load_error({"--max-body-bytes", "abc"}),
             "--max-body-bytes: 'abc' is not a whole number (accepted: a whole number from 1 to 67108864)");
