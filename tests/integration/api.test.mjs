@@ -3,11 +3,11 @@
 // reload keeping the old registry when the new one is bad, and admin access without a token.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, startDaemon } from './lib/daemon.mjs';
+import { BIN, BUILD_DIR, copyBundledModules, startDaemon, tempDir } from './lib/daemon.mjs';
 
 const sha256File = (file) => 'sha256:' + crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -85,6 +85,39 @@ test('schema/modules is a JSON Schema with capabilities and the ABI version', as
   for (const entry of manifest.modules) {
     for (const key of Object.keys(entry)) assert.ok(res.json.schema.properties[key], `${entry.id}.${key}`);
     assert.match(entry.hash, new RegExp(res.json.schema.properties.hash.pattern));
+  }
+});
+
+// The module limits schema/modules publishes are the ones the daemon enforces: an entry asking for every
+// maximum loads and runs, and one asking one past any maximum is refused as the manifest is read.
+test('schema/modules advertises exactly the module limits the daemon enforces', { timeout: 120_000 }, async () => {
+  const advertised = (await daemon.request('GET', '/v1/schema/modules')).json.schema.properties.limits.properties;
+  const maxima = {};
+  for (const field of ['memoryPages', 'deadlineMs', 'maxBinaryBytes']) maxima[field] = advertised[field].maximum;
+  assert.deepEqual(maxima, { memoryPages: 4096, deadlineMs: 30_000, maxBinaryBytes: 64 * 1024 * 1024 });
+  for (const over of Object.keys(maxima)) {
+    const dir = copyBundledModules(path.join(tempDir(), 'modules'), 'test');
+    const manifestPath = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    manifest.modules.find((m) => m.id === 'debug_v1').limits = { ...maxima };
+    manifest.modules.find((m) => m.id === 'bls_tls_signer_v1').limits = { ...maxima, [over]: maxima[over] + 1 };
+    fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    execFileSync(BIN, ['module', 'sign', '--manifest', manifestPath, '--key', path.join(BUILD_DIR, 'dev', 'publisher.pem'),
+      '--publisher', 'cryftee-dev', '--module-dir', dir, '--id', 'debug_v1']);
+    const capped = await startDaemon({ moduleDir: dir });
+    try {
+      const modules = (await capped.request('GET', '/v1/staking/status')).json.modules;
+      const atMaxima = modules.find((m) => m.id === 'debug_v1');
+      assert.equal(atMaxima.loaded, true, JSON.stringify(atMaxima));
+      const echoed = await capped.request('POST', '/v1/modules/call', { moduleId: 'debug_v1', operation: 'debug_echo', request: { n: 1 } });
+      assert.equal(echoed.status, 200, echoed.text);
+      const pastOne = modules.find((m) => m.id === 'bls_tls_signer_v1');
+      assert.equal(pastOne.loaded, false, over);
+      assert.equal(pastOne.failure, 'malformed_entry', over);
+      assert.match(pastOne.reason, new RegExp(`"limits\\.${over}" must be a whole number from 1 to ${maxima[over]}$`));
+    } finally {
+      await capped.stop();
+    }
   }
 });
 
