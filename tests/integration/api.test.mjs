@@ -121,6 +121,14 @@ test('schema/modules advertises exactly the module limits the daemon enforces', 
   }
 });
 
+test('an unknown --engine stops the start, naming the engines built in', async () => {
+  const refused = await startDaemon({ args: ['--engine', 'wasmtime'], waitReady: false });
+  const { code } = await refused.exited;
+  assert.equal(code, 2, refused.output);
+  assert.match(refused.output, /--engine: 'wasmtime' is not one of the choices \(accepted: v8\)/);
+  assert.ok(!fs.existsSync(refused.socketPath), 'nothing listens');
+});
+
 test('runtime/self counts pinned modules', async () => {
   const res = await daemon.request('GET', '/v1/runtime/self');
   assert.equal(res.status, 200);

@@ -2,7 +2,8 @@
 // The seam between the host and a WebAssembly engine. An Engine compiles a module once; a Worker is an
 // execution context (a V8 isolate) in which that compiled module is instantiated; an Instance
 // calls exports under the module's limits. The host ABI (runtime/host_abi.h) and dispatch
-// (runtime/dispatch.h) use only this header, so another engine is one more file next to v8_engine.cpp.
+// (runtime/dispatch.h) use only this header, so another engine is one more file next to v8_engine.cpp
+// and its name in CRYFTEE_ENGINES (CMakeLists.txt); engine_factory.h makes the one --engine names.
 #include <cstdint>
 #include <functional>
 #include <memory>
