@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "manifest/manifest.h"
 #include "runtime/engine/wasm_binary.h"
-#include "storage/manifest.h"
 #include "util/bytes.h"
 #include "util/error.h"
 
