@@ -19,6 +19,7 @@
 #include "config/settings.h"
 #include "custody/durable_custody.h"
 #include "custody/memory_custody.h"
+#include "custody/startup_keys.h"
 #include "custody/web3signer_client.h"
 #include "custody/web3signer_custody.h"
 #include "custody/web3signer_health.h"
@@ -37,7 +38,6 @@
 #include "runtime/engine/v8_engine.h"
 #include "runtime/loader.h"
 #include "runtime/reloader.h"
-#include "runtime/startup_keys.h"
 #include "service/systemd_notify.h"
 #include "util/bytes.h"
 #include "util/error.h"
@@ -170,7 +170,7 @@ int serve(Config& config) {
   if (sealer->durable()) store.emplace(*config.key_data_dir, *sealer);
   DurableCustody custody(memory, *sealer, store ? &*store : nullptr);
   custody.open();
-  const std::optional<std::string> startup_key = runtime::load_startup_keys(config, custody);
+  const std::optional<std::string> startup_key = load_startup_keys(config, custody);
   // A key generated for this run only is never the gRPC signer's key unless named (grpc/signer_key.h).
   std::vector<std::string> transient_keys;
   if (startup_key && !config.web3signer.key_material) transient_keys.push_back(*startup_key);
