@@ -176,6 +176,14 @@ Bytes DurableCustody::attestation_seed() {
     return seed;
   }
   Ed25519KeyPair pair = ed25519_generate();
+  // An attestation record that did not open (another TPM, changed PCRs, damage) is the instance's identity
+  // and stays the only one: this run attests with a key of its own, never written.
+  if (store_ != nullptr && holds_unopened_attestation_record()) {
+    log::warn("attestation_key_not_durable", {{"message", "the attestation key record could not be opened (see "
+                                                          "key_record_not_loaded); attesting with a key for this "
+                                                          "run only, and writing no new record"}});
+    return std::move(pair.seed);
+  }
   if (store_ != nullptr) {
     try {
       store_->write(new_record(KeyKind::Attestation, attestation_handle(pair.public_key), hex0x(pair.public_key),
@@ -187,6 +195,15 @@ Bytes DurableCustody::attestation_seed() {
     }
   }
   return std::move(pair.seed);
+}
+
+bool DurableCustody::holds_unopened_attestation_record() const {
+  for (const key_store::RecordEntry& entry : store_->entries()) {
+    const bool attestation = entry.record ? entry.record->kind == KeyKind::Attestation
+                                          : entry.file.starts_with(kAttestationHandlePrefix);
+    if (attestation && entry.state != key_store::RecordState::Loaded) return true;
+  }
+  return false;
 }
 
 bool DurableCustody::holds_in_memory(std::string_view handle) const {

@@ -65,7 +65,8 @@ class DurableCustody final : public KeyCustody {
   BlsKeyInfo bls_keep_web3signer_copy(ByteView secret);
 
   // The attestation key's 32-byte Ed25519 seed: the stored one, or a new one written to the store (or
-  // kept for this process only without a durable sealer). A secret: the caller zeroes its copy.
+  // kept for this process only without a durable sealer, or while the stored one cannot be opened: a
+  // record that did not open is never replaced). A secret: the caller zeroes its copy.
   Bytes attestation_seed();
 
   bool durable() const noexcept { return store_ != nullptr; }
@@ -89,6 +90,7 @@ class DurableCustody final : public KeyCustody {
 
  private:
   bool holds_in_memory(std::string_view handle) const;
+  bool holds_unopened_attestation_record() const;
   BlsKeyInfo keep_bls(ByteView secret, std::string_view origin, bool web3signer_copy);
   TlsKeyInfo keep_tls(const p256::PrivateKey& key, std::optional<std::string_view> certificate_pem,
                       std::string_view origin);

@@ -144,9 +144,11 @@ test('a second TPM (fresh state) cannot unseal: the keys are reported unusable a
   const second = await swtpm();
   daemon = await boot(keyDir, second);
   await checkRefused(daemon, pair, /sealed by another TPM/);
+  assert.match(daemon.output, /attestation_key_not_durable/);
   await stop(daemon);
   const afterwards = snapshot(keyDir);
   for (const [name, file] of Object.entries(before)) assert.deepEqual(afterwards[name], file, `${name} is left as it was`);
+  assert.deepEqual(Object.keys(afterwards).sort(), Object.keys(before).sort(), 'no record was added, the attestation key\'s included');
   assert.deepEqual(stakingRecords(keyDir), [`${pair.blsKey.keyHandle}.json`, `${pair.tlsKey.keyHandle}.json`].sort());
 
   // The refusal harmed nothing: on the first TPM the same identity is back.
