@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "attest/binary_hash.h"
 #include "config/config.h"
-#include "runtime/binary_hash.h"
 #include "runtime/registry.h"
 #include "util/bytes.h"
 

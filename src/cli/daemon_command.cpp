@@ -19,12 +19,13 @@
 #include "config/settings.h"
 #include "custody/durable_custody.h"
 #include "custody/memory_custody.h"
+#include "custody/startup_keys.h"
 #include "custody/web3signer_client.h"
 #include "custody/web3signer_custody.h"
 #include "custody/web3signer_health.h"
 #include "grpc/signer_server.h"
 #include "http/api_context.h"
-#include "http/connection_tracker.h"
+#include "http/cryftgo_tracker.h"
 #include "http/daemon_routes.h"
 #include "http/listener_error.h"
 #include "http/module_facts.h"
@@ -37,7 +38,6 @@
 #include "runtime/engine/engine_factory.h"
 #include "runtime/loader.h"
 #include "runtime/reloader.h"
-#include "runtime/startup_keys.h"
 #include "service/systemd_notify.h"
 #include "util/bytes.h"
 #include "util/error.h"
@@ -170,7 +170,7 @@ int serve(Config& config) {
   if (sealer->durable()) store.emplace(*config.key_data_dir, *sealer);
   DurableCustody custody(memory, *sealer, store ? &*store : nullptr);
   custody.open();
-  const std::optional<std::string> startup_key = runtime::load_startup_keys(config, custody);
+  const std::optional<std::string> startup_key = load_startup_keys(config, custody);
   // A key generated for this run only is never the gRPC signer's key unless named (grpc/signer_key.h).
   std::vector<std::string> transient_keys;
   if (startup_key && !config.web3signer.key_material) transient_keys.push_back(*startup_key);
@@ -191,7 +191,7 @@ int serve(Config& config) {
 
   Attestor attestor(config, Attestor::StoredKey{config.attestation_key_file ? Bytes{} : custody.attestation_seed(),
                                                 [&custody] { return custody.attestation_facts(); }});
-  ConnectionTracker connection;
+  CryftgoTracker cryftgo;
   // All or nothing: a reload that would leave any module unloaded keeps the serving registry.
   Reloader reloader(
       registry, [&config, &dispatcher](std::uint64_t epoch) { return build_registry(config, epoch, dispatcher.engine_check()); },
@@ -211,7 +211,7 @@ int serve(Config& config) {
     }
   };
   WorkQueue key_derivation(defaults::kKeyDerivationThreads, defaults::kKeyDerivationQueue);
-  http::ApiContext context{config, registry, reload, attestor, connection, std::chrono::system_clock::now()};
+  http::ApiContext context{config, registry, reload, attestor, cryftgo, std::chrono::system_clock::now()};
   context.key_derivation = &key_derivation;
   context.dispatcher = &dispatcher;
   context.custody = &custody;
@@ -232,8 +232,8 @@ int serve(Config& config) {
   // Before the API opens, so a node that waits for the API finds the signer listening.
   const auto signer_listener =
       grpc_signer::start_signer_server(config, custody.bls_keys(), transient_keys, registry, dispatcher);
-  http::Server server(config, router, [&connection](const http::Response& response) {
-    connection.record(response.status, error_code_of(response));
+  http::Server server(config, router, [&cryftgo](const http::Response& response) {
+    cryftgo.record(response.status, error_code_of(response));
   });
   const OwnSocket own_socket = own_socket_of(config);
   DaemonSignals signals(SignalActions{[&server] { server.stop(); }, [&reload] { reload_on_signal(reload); },

@@ -9,7 +9,7 @@
 #include "attest/attestor.h"
 #include "cli/commands.h"
 #include "config/config.h"
-#include "http/connection_tracker.h"
+#include "http/cryftgo_tracker.h"
 #include "http/daemon_routes.h"
 #include "util/log.h"
 
@@ -30,8 +30,8 @@ int run_routes_command(int argc, char** argv) {
   const Config config;
   RegistryHolder registry;
   Attestor attestor(config, "");
-  ConnectionTracker connection;
-  http::ApiContext context{config, registry, {}, attestor, connection, {}};
+  CryftgoTracker cryftgo;
+  http::ApiContext context{config, registry, {}, attestor, cryftgo, {}};
   const http::StaticFiles kiosk_files(config.ui_dir);
   http::Router router(http::AccessPolicy{});
   http::add_daemon_routes(router, context, kiosk_files);

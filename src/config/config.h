@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "config/defaults.h"
+#include "util/log.h"
 
 namespace cryftee {
 
 // uds: the Unix socket; https: TLS on http_addr; http: plain HTTP on a loopback http_addr only, each
 // peer identified by its uid from the kernel (sock_diag), as on the Unix socket.
 enum class Transport { Uds, Https, Http };
-enum class LogFormat { Text, Json };
 
 inline const char* transport_name(Transport transport) {
   switch (transport) {

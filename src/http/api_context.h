@@ -11,7 +11,7 @@
 
 namespace cryftee {
 class Attestor;           // attest/attestor.h
-class ConnectionTracker;  // http/connection_tracker.h
+class CryftgoTracker;  // http/cryftgo_tracker.h
 class DurableCustody;     // custody/durable_custody.h
 class Web3SignerCustody;  // custody/web3signer_custody.h
 class WorkQueue;          // util/work_queue.h
@@ -28,7 +28,7 @@ struct ApiContext {
   // Builds, verifies and swaps in a new registry; throws cryftee::Error and keeps the old one on failure.
   std::function<std::shared_ptr<const Registry>()> reload;
   Attestor& attestor;
-  ConnectionTracker& connection;
+  CryftgoTracker& cryftgo;
   std::chrono::system_clock::time_point started_at;
   // What the engine, key custody and the Web3Signer client report (http/runtime_facts.h); empty until one
   // of them is attached, and then status and schema say that part is absent.

@@ -5,9 +5,9 @@
 #include <iterator>
 
 #include "crypto/sha256.h"
-#include "storage/gui_files.h"
-#include "storage/limits.h"
-#include "storage/safe_path.h"
+#include "manifest/gui_files.h"
+#include "manifest/limits.h"
+#include "manifest/safe_path.h"
 #include "util/error.h"
 
 namespace cryftee::http {

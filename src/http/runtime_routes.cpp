@@ -2,7 +2,7 @@
 #include <limits>
 
 #include "http/api_routes.h"
-#include "http/connection_tracker.h"
+#include "http/cryftgo_tracker.h"
 #include "http/json_body.h"
 #include "http/status_report.h"
 #include "util/error.h"
@@ -68,7 +68,7 @@ std::int64_t required_timestamp(const json& body) {
 
 Response runtime_heartbeat(ApiContext& context, const Request& request) {
   const json body = json_object_body(request);
-  context.connection.heartbeat(Heartbeat{
+  context.cryftgo.heartbeat(Heartbeat{
       .cryftgo_version = required_text(body, "cryftgo_version"),
       .node_id = required_text(body, "node_id"),
       .timestamp_ms = required_timestamp(body),
@@ -83,7 +83,7 @@ std::string endpoint(const Config& config) {
 }
 
 Response runtime_connection(const ApiContext& context) {
-  const ConnectionSnapshot snapshot = context.connection.snapshot();
+  const ConnectionSnapshot snapshot = context.cryftgo.snapshot();
   const std::shared_ptr<const Registry> registry = context.registry.current();
   return Response::json({
       {"connected", snapshot.connected},

@@ -1,5 +1,5 @@
 #include "http/api_routes.h"
-#include "storage/manifest_schema.h"
+#include "manifest/manifest_schema.h"
 #include "version.h"
 
 namespace cryftee::http {

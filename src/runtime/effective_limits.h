@@ -4,12 +4,12 @@
 #include <chrono>
 #include <cstdint>
 
-#include "storage/limits.h"
-#include "storage/manifest.h"
+#include "manifest/limits.h"
+#include "manifest/manifest.h"
 
 namespace cryftee::runtime {
 
-// The most any module may have. storage/limits.h is the one source of these numbers: the manifest refuses
+// The most any module may have. manifest/limits.h is the one source of these numbers: the manifest refuses
 // an entry asking for more and /v1/schema/modules advertises them, so for a loaded entry the caps change
 // nothing; they still bound entries built in code.
 struct ModuleLimitCaps {

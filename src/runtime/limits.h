@@ -1,6 +1,6 @@
 #pragma once
 // Every limit the module runtime enforces on host imports and workers, in one place. A module's own limits
-// (memory, deadline, binary size) are its manifest entry's, bounded by the caps in storage/limits.h
+// (memory, deadline, binary size) are its manifest entry's, bounded by the caps in manifest/limits.h
 // (runtime/effective_limits.h).
 #include <chrono>
 #include <cstddef>

@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "crypto/sha256.h"
-#include "storage/entry_signature.h"
-#include "storage/file_reader.h"
-#include "storage/gui_files.h"
-#include "storage/module_json.h"
-#include "storage/semver.h"
-#include "storage/trust.h"
+#include "manifest/entry_signature.h"
+#include "manifest/file_reader.h"
+#include "manifest/gui_files.h"
+#include "manifest/module_json.h"
+#include "manifest/semver.h"
+#include "manifest/trust.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "version.h"

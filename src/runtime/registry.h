@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/manifest.h"
+#include "manifest/manifest.h"
 #include "util/bytes.h"
 
 namespace cryftee {

@@ -6,7 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/config.h"
+namespace cryftee {
+
+enum class LogFormat { Text, Json };
+
+}  // namespace cryftee
 
 namespace cryftee::log {
 

@@ -17,7 +17,7 @@
 
 #include "attest/attestor.h"
 #include "http/beast_request.h"
-#include "http/connection_tracker.h"
+#include "http/cryftgo_tracker.h"
 #include "http/daemon_routes.h"
 #include "util/log.h"
 
@@ -58,8 +58,8 @@ struct Daemon {
   Config config;
   RegistryHolder registry;
   Attestor attestor{config, "sha256:" + std::string(64, '0')};
-  ConnectionTracker connection;
-  ApiContext context{config, registry, {}, attestor, connection, std::chrono::system_clock::now()};
+  CryftgoTracker cryftgo;
+  ApiContext context{config, registry, {}, attestor, cryftgo, std::chrono::system_clock::now()};
   StaticFiles kiosk_files{CRYFTEE_SOURCE_DIR "/ui"};
   Router router{AccessPolicy{&kAdminToken, true}};
 };

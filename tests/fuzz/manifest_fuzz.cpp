@@ -12,12 +12,12 @@
 #include <cstdlib>
 #include <string>
 
-#include "storage/entry_signature.h"
-#include "storage/manifest.h"
-#include "storage/module_json.h"
-#include "storage/safe_path.h"
-#include "storage/semver.h"
-#include "storage/trust.h"
+#include "manifest/entry_signature.h"
+#include "manifest/manifest.h"
+#include "manifest/module_json.h"
+#include "manifest/safe_path.h"
+#include "manifest/semver.h"
+#include "manifest/trust.h"
 #include "util/canonical_json.h"
 #include "util/error.h"
 

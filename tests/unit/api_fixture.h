@@ -1,5 +1,5 @@
 #pragma once
-// A router with every /v1 route over a hand-built registry, a real Attestor and a real ConnectionTracker,
+// A router with every /v1 route over a hand-built registry, a real Attestor and a real CryftgoTracker,
 // for tests that call routes without sockets.
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "attest/attestor.h"
 #include "http/api_routes.h"
-#include "http/connection_tracker.h"
+#include "http/cryftgo_tracker.h"
 
 namespace cryftee::http::api_test {
 
@@ -72,7 +72,7 @@ class ApiRoutes : public ::testing::Test {
   Config config;
   RegistryHolder registry;
   Attestor attestor{config};
-  ConnectionTracker tracker;
+  CryftgoTracker tracker;
   ApiContext context{config, registry, {}, attestor, tracker, std::chrono::system_clock::now()};
   std::string admin_token = "s3cret-admin-token";
   Router router{AccessPolicy{&admin_token, true}};

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "crypto/ed25519.h"
-#include "storage/entry_signature.h"
-#include "storage/manifest.h"
+#include "manifest/entry_signature.h"
+#include "manifest/manifest.h"
 #include "util/canonical_json.h"
 #include "util/encoding.h"
 

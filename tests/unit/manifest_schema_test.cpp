@@ -1,13 +1,13 @@
 // The schema's patterns are ECMAScript regular expressions (JSON Schema 2020-12); std::regex speaks the
 // same dialect, so these tests run them on real values a manifest may or may not hold.
-#include "storage/manifest_schema.h"
+#include "manifest/manifest_schema.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <regex>
 
-#include "storage/manifest.h"
+#include "manifest/manifest.h"
 
 namespace cryftee {
 namespace {

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "storage/manifest.h"
-#include "storage/module_json.h"
-#include "storage/safe_path.h"
+#include "manifest/manifest.h"
+#include "manifest/module_json.h"
+#include "manifest/safe_path.h"
 #include "util/error.h"
 
 namespace cryftee {

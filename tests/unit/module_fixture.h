@@ -13,8 +13,8 @@
 
 #include "crypto/ed25519.h"
 #include "crypto/sha256.h"
-#include "storage/entry_signature.h"
-#include "storage/trust.h"
+#include "manifest/entry_signature.h"
+#include "manifest/trust.h"
 
 namespace cryftee::testing {
 

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "runtime/effective_limits.h"
-#include "storage/manifest.h"
-#include "storage/manifest_schema.h"
+#include "manifest/manifest.h"
+#include "manifest/manifest_schema.h"
 
 namespace cryftee::runtime {
 namespace {

@@ -2,10 +2,10 @@
 // defaults and the development switch.
 #include <gtest/gtest.h>
 
+#include "manifest/manifest_signer.h"
+#include "manifest/semver.h"
 #include "module_fixture.h"
 #include "runtime/loader.h"
-#include "storage/manifest_signer.h"
-#include "storage/semver.h"
 #include "util/error.h"
 #include "version.h"
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "storage/semver.h"
+#include "manifest/semver.h"
 
 namespace cryftee {
 namespace {

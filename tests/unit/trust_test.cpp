@@ -4,7 +4,7 @@
 #include <iterator>
 
 #include "crypto/ed25519.h"
-#include "storage/trust.h"
+#include "manifest/trust.h"
 #include "util/encoding.h"
 #include "util/error.h"
 

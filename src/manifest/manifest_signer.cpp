@@ -1,11 +1,11 @@
-#include "storage/manifest_signer.h"
+#include "manifest/manifest_signer.h"
 
 #include "crypto/sha256.h"
-#include "storage/entry_signature.h"
-#include "storage/gui_files.h"
-#include "storage/manifest.h"
-#include "storage/safe_path.h"
-#include "storage/trust.h"
+#include "manifest/entry_signature.h"
+#include "manifest/gui_files.h"
+#include "manifest/manifest.h"
+#include "manifest/safe_path.h"
+#include "manifest/trust.h"
 #include "util/encoding.h"
 #include "util/error.h"
 

@@ -1,11 +1,11 @@
-#include "storage/manifest.h"
+#include "manifest/manifest.h"
 
 #include <algorithm>
 #include <set>
 
-#include "storage/safe_path.h"
-#include "storage/semver.h"
-#include "storage/strict_json.h"
+#include "manifest/safe_path.h"
+#include "manifest/semver.h"
+#include "manifest/strict_json.h"
 #include "util/error.h"
 
 namespace cryftee {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "storage/manifest.h"
+#include "manifest/manifest.h"
 
 namespace cryftee {
 

@@ -1,4 +1,4 @@
-#include "storage/file_reader.h"
+#include "manifest/file_reader.h"
 
 #include <fstream>
 #include <system_error>

@@ -1,8 +1,8 @@
-#include "storage/gui_files.h"
+#include "manifest/gui_files.h"
 
 #include "crypto/sha256.h"
-#include "storage/limits.h"
-#include "storage/safe_path.h"
+#include "manifest/limits.h"
+#include "manifest/safe_path.h"
 #include "util/encoding.h"
 #include "util/error.h"
 

@@ -1,4 +1,4 @@
-#include "storage/entry_signature.h"
+#include "manifest/entry_signature.h"
 
 #include "crypto/ed25519.h"
 #include "util/canonical_json.h"

@@ -1,4 +1,4 @@
-#include "runtime/startup_keys.h"
+#include "custody/startup_keys.h"
 
 #include "crypto/bls.h"
 #include "custody/durable_custody.h"
@@ -6,7 +6,7 @@
 #include "util/error.h"
 #include "util/log.h"
 
-namespace cryftee::runtime {
+namespace cryftee {
 
 std::optional<std::string> load_startup_keys(const Config& config, DurableCustody& custody) {
   const Web3SignerSettings& settings = config.web3signer;
@@ -35,4 +35,4 @@ std::optional<std::string> load_startup_keys(const Config& config, DurableCustod
   return std::nullopt;
 }
 
-}  // namespace cryftee::runtime
+}  // namespace cryftee

@@ -34,7 +34,7 @@ struct ConnectionSnapshot {
   std::optional<std::string> last_error;  // "<status> <error code>" of the last error response
 };
 
-class ConnectionTracker {
+class CryftgoTracker {
  public:
   // Counts one API response. Statuses of 400 and above are errors; `error_code` is the machine code of
   // the JSON error body when the caller has it.

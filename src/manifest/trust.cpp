@@ -1,4 +1,4 @@
-#include "storage/trust.h"
+#include "manifest/trust.h"
 
 #include <algorithm>
 #include <set>
@@ -7,7 +7,7 @@
 #include <toml++/toml.h>
 
 #include "crypto/ed25519.h"
-#include "storage/limits.h"
+#include "manifest/limits.h"
 #include "util/encoding.h"
 #include "util/error.h"
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/limits.h"
+#include "manifest/limits.h"
 
 namespace cryftee {
 

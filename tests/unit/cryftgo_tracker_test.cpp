@@ -1,4 +1,4 @@
-#include "http/connection_tracker.h"
+#include "http/cryftgo_tracker.h"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@ using Clock = std::chrono::system_clock;
 
 Clock::time_point at_ms(std::int64_t ms) { return Clock::time_point(std::chrono::milliseconds(ms)); }
 
-TEST(ConnectionTracker, StartsDisconnectedWithNothingCounted) {
-  ConnectionTracker tracker;
+TEST(CryftgoTracker, StartsDisconnectedWithNothingCounted) {
+  CryftgoTracker tracker;
   const ConnectionSnapshot snapshot = tracker.snapshot();
   EXPECT_FALSE(snapshot.connected);
   EXPECT_FALSE(snapshot.last_seen);
@@ -24,8 +24,8 @@ TEST(ConnectionTracker, StartsDisconnectedWithNothingCounted) {
   EXPECT_FALSE(snapshot.last_error);
 }
 
-TEST(ConnectionTracker, CountsRequestsAndErrors) {
-  ConnectionTracker tracker;
+TEST(CryftgoTracker, CountsRequestsAndErrors) {
+  CryftgoTracker tracker;
   tracker.record(200);
   tracker.record(404, "route_not_found");
   tracker.record(201);
@@ -39,8 +39,8 @@ TEST(ConnectionTracker, CountsRequestsAndErrors) {
   EXPECT_EQ(tracker.snapshot().last_error, "500");
 }
 
-TEST(ConnectionTracker, HeartbeatSetsIdentityLastSeenAndLatency) {
-  ConnectionTracker tracker;
+TEST(CryftgoTracker, HeartbeatSetsIdentityLastSeenAndLatency) {
+  CryftgoTracker tracker;
   tracker.heartbeat({"v1.11.0", "NodeID-abc", 1'000'000}, at_ms(1'000'250));
   const ConnectionSnapshot snapshot = tracker.snapshot(at_ms(1'005'000));
   EXPECT_TRUE(snapshot.connected);
@@ -50,14 +50,14 @@ TEST(ConnectionTracker, HeartbeatSetsIdentityLastSeenAndLatency) {
   EXPECT_EQ(snapshot.cryftgo_node_id, "NodeID-abc");
 }
 
-TEST(ConnectionTracker, LatencyFromAClockAheadOfOursIsClampedToZero) {
-  ConnectionTracker tracker;
+TEST(CryftgoTracker, LatencyFromAClockAheadOfOursIsClampedToZero) {
+  CryftgoTracker tracker;
   tracker.heartbeat({"v", "n", 2'000'000}, at_ms(1'999'000));
   EXPECT_EQ(tracker.snapshot(at_ms(1'999'000)).latency_ms, 0);
 }
 
-TEST(ConnectionTracker, ConnectionGoesStaleWithoutHeartbeats) {
-  ConnectionTracker tracker;
+TEST(CryftgoTracker, ConnectionGoesStaleWithoutHeartbeats) {
+  CryftgoTracker tracker;
   const Clock::time_point received = at_ms(5'000'000);
   tracker.heartbeat({"v", "n", 5'000'000}, received);
   EXPECT_TRUE(tracker.snapshot(received + kHeartbeatFreshFor - 1ms).connected);
@@ -66,8 +66,8 @@ TEST(ConnectionTracker, ConnectionGoesStaleWithoutHeartbeats) {
   EXPECT_TRUE(tracker.snapshot(received + kHeartbeatFreshFor + 2ms).connected);
 }
 
-TEST(ConnectionTracker, CountsFromManyThreads) {
-  ConnectionTracker tracker;
+TEST(CryftgoTracker, CountsFromManyThreads) {
+  CryftgoTracker tracker;
   constexpr int kThreads = 8;
   constexpr int kPerThread = 2000;
   std::vector<std::thread> threads;

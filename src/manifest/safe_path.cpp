@@ -1,6 +1,6 @@
-#include "storage/safe_path.h"
+#include "manifest/safe_path.h"
 
-#include "storage/limits.h"
+#include "manifest/limits.h"
 
 namespace cryftee {
 

@@ -1,9 +1,9 @@
-#include "storage/manifest_schema.h"
+#include "manifest/manifest_schema.h"
 
 #include <array>
 
-#include "storage/limits.h"
-#include "storage/manifest.h"
+#include "manifest/limits.h"
+#include "manifest/manifest.h"
 
 namespace cryftee {
 namespace {
@@ -25,7 +25,7 @@ constexpr const char* kSemverPattern =
 constexpr const char* kSha256Pattern = "^sha256:[0-9a-f]{64}$";
 constexpr const char* kNamePattern = "^[a-z0-9_]+$";
 constexpr const char* kIdPattern = "^[A-Za-z0-9_][A-Za-z0-9_.-]*$";
-// A relative path that stays inside its folder (storage/safe_path.h): not absolute, no empty, "." or ".."
+// A relative path that stays inside its folder (manifest/safe_path.h): not absolute, no empty, "." or ".."
 // component, no backslash, no control character.
 constexpr const char* kRelativePathPattern =
     "^(?!/)(?!.*//)(?!.*/$)(?!(.*/)?\\.{1,2}(/|$))[^\\\\\\x00-\\x1f\\x7f]+$";

@@ -1,4 +1,4 @@
-#include "runtime/binary_hash.h"
+#include "attest/binary_hash.h"
 
 #include "crypto/sha256.h"
 #include "util/encoding.h"

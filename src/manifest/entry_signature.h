@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/manifest.h"
-#include "storage/trust.h"
+#include "manifest/manifest.h"
+#include "manifest/trust.h"
 #include "util/bytes.h"
 
 namespace cryftee {

@@ -1,4 +1,4 @@
-#include "storage/semver.h"
+#include "manifest/semver.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,9 +1,9 @@
-#include "storage/strict_json.h"
+#include "manifest/strict_json.h"
 
 #include <set>
 #include <vector>
 
-#include "storage/limits.h"
+#include "manifest/limits.h"
 #include "util/error.h"
 
 namespace cryftee {

@@ -1,9 +1,9 @@
-#include "storage/module_json.h"
+#include "manifest/module_json.h"
 
-#include "storage/file_reader.h"
-#include "storage/limits.h"
-#include "storage/semver.h"
-#include "storage/strict_json.h"
+#include "manifest/file_reader.h"
+#include "manifest/limits.h"
+#include "manifest/semver.h"
+#include "manifest/strict_json.h"
 #include "util/error.h"
 
 namespace cryftee {

@@ -1,10 +1,10 @@
-#include "http/connection_tracker.h"
+#include "http/cryftgo_tracker.h"
 
 #include <algorithm>
 
 namespace cryftee {
 
-void ConnectionTracker::record(int status, std::string_view error_code) {
+void CryftgoTracker::record(int status, std::string_view error_code) {
   std::lock_guard lock(mutex_);
   ++request_count_;
   if (status < 400) return;
@@ -13,13 +13,13 @@ void ConnectionTracker::record(int status, std::string_view error_code) {
   if (!error_code.empty()) *last_error_ += " " + std::string(error_code);
 }
 
-void ConnectionTracker::heartbeat(const Heartbeat& beat, std::chrono::system_clock::time_point received_at) {
+void CryftgoTracker::heartbeat(const Heartbeat& beat, std::chrono::system_clock::time_point received_at) {
   std::lock_guard lock(mutex_);
   last_heartbeat_ = beat;
   heartbeat_received_at_ = received_at;
 }
 
-ConnectionSnapshot ConnectionTracker::snapshot(std::chrono::system_clock::time_point now) const {
+ConnectionSnapshot CryftgoTracker::snapshot(std::chrono::system_clock::time_point now) const {
   std::lock_guard lock(mutex_);
   ConnectionSnapshot snapshot;
   snapshot.request_count = request_count_;
