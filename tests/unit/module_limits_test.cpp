@@ -2,9 +2,9 @@
 // the effective limits the engine is given.
 #include <gtest/gtest.h>
 
-#include "runtime/effective_limits.h"
 #include "manifest/manifest.h"
 #include "manifest/manifest_schema.h"
+#include "runtime/effective_limits.h"
 
 namespace cryftee::runtime {
 namespace {
