@@ -22,7 +22,7 @@
 #include "manifest/strict_json.h"
 #include "manifest/trust.h"
 #include "runtime/dispatch.h"
-#include "runtime/engine/v8_engine.h"
+#include "runtime/engine/engine_factory.h"
 #include "runtime/loader.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -103,7 +103,7 @@ fs::path directory_of(const fs::path& manifest) {
 
 int sign(const fs::path& manifest_path, const fs::path& key, const std::string& publisher,
          const std::optional<fs::path>& module_dir, const std::optional<std::string>& only_id) {
-  const auto text = read_small_file(manifest_path, storage_limits::kMaxManifestBytes);
+  const auto text = read_small_file(manifest_path, manifest_limits::kMaxManifestBytes);
   if (!text) throw not_found(manifest_path.string() + " does not exist", "manifest_missing");
   nlohmann::json manifest = parse_strict_json(*text, manifest_path.string(), "bad_manifest");
   Ed25519KeyPair pair = ed25519_read_private_pem(key);
@@ -127,7 +127,7 @@ int verify(const fs::path& manifest_path, const fs::path& trust, const std::opti
   config.trust_config = trust;
   // The same engine as the daemon's vets each verified module (it compiles, exports ABI v1 and imports only
   // what its entry grants), so a module this prints as ok is one the daemon loads.
-  runtime::Dispatcher engine(engine::make_v8_engine(), 1, nullptr, &config.web3signer);
+  runtime::Dispatcher engine(engine::make_engine(config.engine), 1, nullptr, &config.web3signer);
   const auto registry = build_registry(config, 0, engine.engine_check());
   bool all_good = registry->problems.empty();
   for (const auto& record : registry->modules) {

@@ -20,7 +20,7 @@ Error missing(const std::string& id, const std::string& path) {
 
 Error too_large(const std::string& id, const std::string& path) {
   return Error(413, "gui_file_too_large", "web page file '" + path + "' of module '" + id + "' is larger than " +
-                                              std::to_string(storage_limits::kMaxGuiFileBytes) + " bytes");
+                                              std::to_string(manifest_limits::kMaxGuiFileBytes) + " bytes");
 }
 
 std::string read_bounded(const std::filesystem::path& file, const std::string& id, const std::string& path) {
@@ -29,11 +29,11 @@ std::string read_bounded(const std::filesystem::path& file, const std::string& i
   if (!fs::is_regular_file(fs::symlink_status(file, error))) throw missing(id, path);
   const auto size = fs::file_size(file, error);
   if (error) throw missing(id, path);
-  if (size > storage_limits::kMaxGuiFileBytes) throw too_large(id, path);
+  if (size > manifest_limits::kMaxGuiFileBytes) throw too_large(id, path);
   std::ifstream in(file, std::ios::binary);
   if (!in) throw missing(id, path);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() > storage_limits::kMaxGuiFileBytes) throw too_large(id, path);
+  if (bytes.size() > manifest_limits::kMaxGuiFileBytes) throw too_large(id, path);
   return bytes;
 }
 

@@ -31,12 +31,12 @@ std::map<std::string, std::string> hash_gui_folder(const std::filesystem::path& 
       throw bad_gui_folder("gui/" + relative + " is a symlink or special file; only regular files may be served");
     }
     if (auto reason = unsafe_path_reason(relative)) throw bad_gui_folder("the gui file name \"" + relative + "\" " + *reason);
-    if (it->file_size() > storage_limits::kMaxGuiFileBytes) {
-      throw bad_gui_folder("gui/" + relative + " is larger than " + std::to_string(storage_limits::kMaxGuiFileBytes) +
+    if (it->file_size() > manifest_limits::kMaxGuiFileBytes) {
+      throw bad_gui_folder("gui/" + relative + " is larger than " + std::to_string(manifest_limits::kMaxGuiFileBytes) +
                            " bytes");
     }
-    if (files.size() == storage_limits::kMaxGuiFiles) {
-      throw bad_gui_folder(gui_dir.string() + " holds more than " + std::to_string(storage_limits::kMaxGuiFiles) + " files");
+    if (files.size() == manifest_limits::kMaxGuiFiles) {
+      throw bad_gui_folder(gui_dir.string() + " holds more than " + std::to_string(manifest_limits::kMaxGuiFiles) + " files");
     }
     files[relative] = "sha256:" + hex_encode(sha256_file(it->path()));
   }

@@ -14,7 +14,7 @@ inline constexpr const char* kGuiFolder = "gui";
 
 // Every regular file under `gui_dir`, by '/'-separated path relative to it, with its "sha256:<hex>".
 // Throws cryftee::Error (400 "bad_gui_folder") for a symlink or special file, an unsafe name, a file
-// over storage_limits::kMaxGuiFileBytes, or more than storage_limits::kMaxGuiFiles files.
+// over manifest_limits::kMaxGuiFileBytes, or more than manifest_limits::kMaxGuiFiles files.
 std::map<std::string, std::string> hash_gui_folder(const std::filesystem::path& gui_dir);
 
 // nullopt when <module_path>/gui holds exactly the files `gui` lists, each with the listed hash;

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace cryftee::storage_limits {
+namespace cryftee::manifest_limits {
 
 // Files the loader reads whole.
 inline constexpr std::size_t kMaxManifestBytes = 1 << 20;  // 1 MiB
@@ -32,4 +32,4 @@ inline constexpr std::uint64_t kMaxBinaryBytes = 64 << 20;
 // Files listed in an entry's "gui" that the kiosk may serve.
 inline constexpr std::uint64_t kMaxGuiFileBytes = 4 << 20;
 
-}  // namespace cryftee::storage_limits
+}  // namespace cryftee::manifest_limits

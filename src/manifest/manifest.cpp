@@ -49,9 +49,9 @@ std::string read_string(const nlohmann::json& object, const char* name, bool req
 
 std::string read_id(const nlohmann::json& object) {
   std::string id = read_string(object, "id", true);
-  if (id.empty() || id.size() > storage_limits::kMaxIdLength || id.front() == '.' || id.front() == '-' ||
+  if (id.empty() || id.size() > manifest_limits::kMaxIdLength || id.front() == '.' || id.front() == '-' ||
       !std::all_of(id.begin(), id.end(), is_id_char)) {
-    reject("\"id\" must be 1 to " + std::to_string(storage_limits::kMaxIdLength) +
+    reject("\"id\" must be 1 to " + std::to_string(manifest_limits::kMaxIdLength) +
            " letters, digits, '_', '-' or '.', not starting with '.' or '-'");
   }
   return id;
@@ -81,8 +81,8 @@ std::vector<std::string> read_name_list(const nlohmann::json& object, const char
   const nlohmann::json* value = member(object, name);
   if (!value) return {};
   if (!value->is_array()) reject(std::string("\"") + name + "\" must be an array of strings");
-  if (value->size() > storage_limits::kMaxListLength) {
-    reject(std::string("\"") + name + "\" has more than " + std::to_string(storage_limits::kMaxListLength) + " items");
+  if (value->size() > manifest_limits::kMaxListLength) {
+    reject(std::string("\"") + name + "\" has more than " + std::to_string(manifest_limits::kMaxListLength) + " items");
   }
   std::vector<std::string> names;
   std::set<std::string> seen;
@@ -132,11 +132,11 @@ ModuleLimits read_limits(const nlohmann::json& object) {
     }
   }
   limits.memory_pages = static_cast<std::uint32_t>(
-      read_positive(*value, "memoryPages", limits.memory_pages, storage_limits::kMaxMemoryPages));
+      read_positive(*value, "memoryPages", limits.memory_pages, manifest_limits::kMaxMemoryPages));
   limits.deadline_ms = static_cast<std::uint32_t>(
-      read_positive(*value, "deadlineMs", limits.deadline_ms, storage_limits::kMaxDeadlineMs));
+      read_positive(*value, "deadlineMs", limits.deadline_ms, manifest_limits::kMaxDeadlineMs));
   limits.max_binary_bytes =
-      read_positive(*value, "maxBinaryBytes", limits.max_binary_bytes, storage_limits::kMaxBinaryBytes);
+      read_positive(*value, "maxBinaryBytes", limits.max_binary_bytes, manifest_limits::kMaxBinaryBytes);
   return limits;
 }
 
@@ -152,8 +152,8 @@ std::optional<ModuleGui> read_gui(const nlohmann::json& object) {
   if (auto reason = unsafe_path_reason(gui.entry)) reject("\"gui.entry\" " + *reason);
   const nlohmann::json* files = member(*value, "files");
   if (!files || !files->is_object()) reject("\"gui.files\" must be an object of path -> \"sha256:<hex>\"");
-  if (files->size() > storage_limits::kMaxGuiFiles) {
-    reject("\"gui.files\" lists more than " + std::to_string(storage_limits::kMaxGuiFiles) + " files");
+  if (files->size() > manifest_limits::kMaxGuiFiles) {
+    reject("\"gui.files\" lists more than " + std::to_string(manifest_limits::kMaxGuiFiles) + " files");
   }
   for (const auto& [path, hash] : files->items()) {
     if (auto reason = unsafe_path_reason(path)) reject("the gui file \"" + path + "\" " + *reason);
@@ -213,8 +213,8 @@ ManifestEntry parse_manifest_entry(const nlohmann::json& raw) {
 }
 
 Manifest parse_manifest(const std::string& text) {
-  if (text.size() > storage_limits::kMaxManifestBytes) {
-    throw bad_request("manifest.json is larger than " + std::to_string(storage_limits::kMaxManifestBytes) + " bytes",
+  if (text.size() > manifest_limits::kMaxManifestBytes) {
+    throw bad_request("manifest.json is larger than " + std::to_string(manifest_limits::kMaxManifestBytes) + " bytes",
                       "bad_manifest");
   }
   const nlohmann::json document = parse_strict_json(text, "manifest.json", "bad_manifest");
@@ -234,8 +234,8 @@ Manifest parse_manifest(const std::string& text) {
   if (modules == document.end() || !modules->is_array()) {
     throw bad_request("manifest.json has no \"modules\" array", "bad_manifest");
   }
-  if (modules->size() > storage_limits::kMaxModules) {
-    throw bad_request("manifest.json lists more than " + std::to_string(storage_limits::kMaxModules) + " modules",
+  if (modules->size() > manifest_limits::kMaxModules) {
+    throw bad_request("manifest.json lists more than " + std::to_string(manifest_limits::kMaxModules) + " modules",
                       "bad_manifest");
   }
   for (const auto& raw : *modules) manifest.modules.push_back(parse_manifest_entry(raw));

@@ -15,9 +15,9 @@
 namespace cryftee {
 
 struct ModuleLimits {
-  std::uint32_t memory_pages = storage_limits::kDefaultMemoryPages;  // 64 KiB pages
-  std::uint32_t deadline_ms = storage_limits::kDefaultDeadlineMs;    // per call
-  std::uint64_t max_binary_bytes = storage_limits::kDefaultMaxBinaryBytes;
+  std::uint32_t memory_pages = manifest_limits::kDefaultMemoryPages;  // 64 KiB pages
+  std::uint32_t deadline_ms = manifest_limits::kDefaultDeadlineMs;    // per call
+  std::uint64_t max_binary_bytes = manifest_limits::kDefaultMaxBinaryBytes;
 };
 
 // The module's operator page: files under <dir>/gui/, each pinned by hash in the signed entry.
@@ -51,7 +51,7 @@ struct Manifest {
 };
 
 // Throws cryftee::Error (400 "bad_manifest") when the document as a whole is unusable (not JSON, a key
-// twice in one object, no "modules" array, more than storage_limits::kMaxModules entries); per-entry
+// twice in one object, no "modules" array, more than manifest_limits::kMaxModules entries); per-entry
 // problems are recorded in ManifestEntry::parse_error instead. An id used by more than one entry is a
 // parse_error on every entry that uses it.
 Manifest parse_manifest(const std::string& text);

@@ -33,7 +33,7 @@ constexpr const char* kRelativePathPattern =
 json relative_path(const char* description) {
   return {{"type", "string"},
           {"minLength", 1},
-          {"maxLength", storage_limits::kMaxPathLength},
+          {"maxLength", manifest_limits::kMaxPathLength},
           {"pattern", kRelativePathPattern},
           {"description", description}};
 }
@@ -41,7 +41,7 @@ json relative_path(const char* description) {
 json name_list(const char* description) {
   return {{"type", "array"},
           {"uniqueItems", true},
-          {"maxItems", storage_limits::kMaxListLength},
+          {"maxItems", manifest_limits::kMaxListLength},
           {"items", {{"type", "string"}, {"pattern", kNamePattern}}},
           {"description", description}};
 }
@@ -55,15 +55,15 @@ json limits_schema() {
       {"properties",
        {
            {"memoryPages",
-            {{"type", "integer"}, {"minimum", 1}, {"maximum", storage_limits::kMaxMemoryPages},
+            {{"type", "integer"}, {"minimum", 1}, {"maximum", manifest_limits::kMaxMemoryPages},
              {"default", defaults.memory_pages},
              {"description", "maximum linear memory in 64 KiB wasm pages"}}},
            {"deadlineMs",
-            {{"type", "integer"}, {"minimum", 1}, {"maximum", storage_limits::kMaxDeadlineMs},
+            {{"type", "integer"}, {"minimum", 1}, {"maximum", manifest_limits::kMaxDeadlineMs},
              {"default", defaults.deadline_ms},
              {"description", "wall-clock limit of one call in milliseconds; a call past it is stopped"}}},
            {"maxBinaryBytes",
-            {{"type", "integer"}, {"minimum", 1}, {"maximum", storage_limits::kMaxBinaryBytes},
+            {{"type", "integer"}, {"minimum", 1}, {"maximum", manifest_limits::kMaxBinaryBytes},
              {"default", defaults.max_binary_bytes},
              {"description", "largest module file the loader accepts, in bytes"}}},
        }},
@@ -83,7 +83,7 @@ json gui_schema() {
            {"entry", gui_entry},
            {"files",
             {{"type", "object"},
-             {"maxProperties", storage_limits::kMaxGuiFiles},
+             {"maxProperties", manifest_limits::kMaxGuiFiles},
              {"description", "every gui file, relative path -> sha256:<hex> of its contents"},
              {"propertyNames", {{"pattern", kRelativePathPattern}}},
              {"additionalProperties", {{"type", "string"}, {"pattern", kSha256Pattern}}}}},
@@ -113,7 +113,7 @@ json manifest_entry_schema() {
       {"additionalProperties", false},
       {"properties",
        {
-           {"id", {{"type", "string"}, {"pattern", kIdPattern}, {"maxLength", storage_limits::kMaxIdLength},
+           {"id", {{"type", "string"}, {"pattern", kIdPattern}, {"maxLength", manifest_limits::kMaxIdLength},
                    {"description", "unique module id; must equal the id in the module's own module.json"}}},
            {"dir", relative_path("the module's folder, relative to the module dir")},
            {"file", relative_path("the .wasm file, relative to dir")},
@@ -158,7 +158,7 @@ json manifest_schema() {
       {"properties",
        {
            {"version", {{"type", "string"}, {"description", "version of the manifest document"}}},
-           {"modules", {{"type", "array"}, {"maxItems", storage_limits::kMaxModules}, {"items", {{"$ref", "#/$defs/entry"}}}}},
+           {"modules", {{"type", "array"}, {"maxItems", manifest_limits::kMaxModules}, {"items", {{"$ref", "#/$defs/entry"}}}}},
        }},
       {"$defs", {{"entry", std::move(entry)}}},
   };

@@ -27,7 +27,7 @@ ModuleDescriptor parse_module_json(const std::string& text) {
 
 ModuleDescriptor read_module_json(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / kModuleJsonFile;
-  const auto text = read_small_file(path, storage_limits::kMaxModuleJsonBytes);
+  const auto text = read_small_file(path, manifest_limits::kMaxModuleJsonBytes);
   if (!text) throw not_found(path.string() + " does not exist; every module ships its module.json", "module_json_missing");
   return parse_module_json(*text);
 }

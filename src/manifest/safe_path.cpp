@@ -6,8 +6,8 @@ namespace cryftee {
 
 std::optional<std::string> unsafe_path_reason(std::string_view path) {
   if (path.empty()) return "is empty";
-  if (path.size() > storage_limits::kMaxPathLength) {
-    return "is longer than " + std::to_string(storage_limits::kMaxPathLength) + " bytes";
+  if (path.size() > manifest_limits::kMaxPathLength) {
+    return "is longer than " + std::to_string(manifest_limits::kMaxPathLength) + " bytes";
   }
   if (path.front() == '/') return "is absolute; it must be relative to the module directory";
   for (char c : path) {

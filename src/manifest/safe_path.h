@@ -9,7 +9,7 @@ namespace cryftee {
 
 // nullopt when `path` is a plain relative path: non-empty, '/'-separated, no empty, "." or ".."
 // component, not absolute, no backslash, NUL or other control character, at most
-// storage_limits::kMaxPathLength bytes. Otherwise a sentence saying what is wrong with it.
+// manifest_limits::kMaxPathLength bytes. Otherwise a sentence saying what is wrong with it.
 std::optional<std::string> unsafe_path_reason(std::string_view path);
 
 }  // namespace cryftee

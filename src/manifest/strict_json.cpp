@@ -23,8 +23,8 @@ nlohmann::json parse_strict_json(std::string_view text, const std::string& what,
     switch (event) {
       case Event::object_start:
       case Event::array_start:
-        if (static_cast<std::size_t>(depth) >= storage_limits::kMaxJsonDepth) {
-          throw Rejected{"is nested more than " + std::to_string(storage_limits::kMaxJsonDepth) + " levels deep"};
+        if (static_cast<std::size_t>(depth) >= manifest_limits::kMaxJsonDepth) {
+          throw Rejected{"is nested more than " + std::to_string(manifest_limits::kMaxJsonDepth) + " levels deep"};
         }
         if (event == Event::object_start) keys_seen.emplace_back();
         break;

@@ -51,16 +51,16 @@ std::optional<std::string> invalid_publisher_id_reason(std::string_view id) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
            c == '.';
   });
-  if (id.empty() || id.size() > storage_limits::kMaxIdLength || !chars_ok) {
-    return "a publisher id must be 1 to " + std::to_string(storage_limits::kMaxIdLength) +
+  if (id.empty() || id.size() > manifest_limits::kMaxIdLength || !chars_ok) {
+    return "a publisher id must be 1 to " + std::to_string(manifest_limits::kMaxIdLength) +
            " letters, digits, '_', '-' or '.'";
   }
   return std::nullopt;
 }
 
 TrustStore parse_trust_file(const std::string& text) {
-  if (text.size() > storage_limits::kMaxTrustFileBytes) {
-    throw bad_trust_file("larger than " + std::to_string(storage_limits::kMaxTrustFileBytes) + " bytes");
+  if (text.size() > manifest_limits::kMaxTrustFileBytes) {
+    throw bad_trust_file("larger than " + std::to_string(manifest_limits::kMaxTrustFileBytes) + " bytes");
   }
   toml::table document;
   try {

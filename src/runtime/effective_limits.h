@@ -13,9 +13,9 @@ namespace cryftee::runtime {
 // an entry asking for more and /v1/schema/modules advertises them, so for a loaded entry the caps change
 // nothing; they still bound entries built in code.
 struct ModuleLimitCaps {
-  std::uint32_t memory_pages = storage_limits::kMaxMemoryPages;
-  std::chrono::milliseconds deadline{storage_limits::kMaxDeadlineMs};
-  std::uint64_t binary_bytes = storage_limits::kMaxBinaryBytes;
+  std::uint32_t memory_pages = manifest_limits::kMaxMemoryPages;
+  std::chrono::milliseconds deadline{manifest_limits::kMaxDeadlineMs};
+  std::uint64_t binary_bytes = manifest_limits::kMaxBinaryBytes;
 };
 
 inline constexpr ModuleLimitCaps kModuleLimitCaps{};

@@ -291,7 +291,7 @@ std::shared_ptr<const Registry> build_registry(const Config& config, std::uint64
   const fs::path manifest_path =
       config.manifest_path.empty() ? config.module_dir / defaults::kManifestFile : config.manifest_path;
   registry->manifest_path = manifest_path.string();
-  const auto manifest_text = read_small_file(manifest_path, storage_limits::kMaxManifestBytes);
+  const auto manifest_text = read_small_file(manifest_path, manifest_limits::kMaxManifestBytes);
   if (!manifest_text) {
     throw internal_error("the manifest " + manifest_path.string() +
                              " does not exist; build the modules or point --manifest-path at one",
@@ -303,7 +303,7 @@ std::shared_ptr<const Registry> build_registry(const Config& config, std::uint64
   TrustStore trust;
   if (config.trust_config) {
     registry->trust_path = config.trust_config->string();
-    const auto trust_text = read_small_file(*config.trust_config, storage_limits::kMaxTrustFileBytes);
+    const auto trust_text = read_small_file(*config.trust_config, manifest_limits::kMaxTrustFileBytes);
     if (!trust_text) {
       throw internal_error("the trust file " + registry->trust_path + " does not exist; create one with `cryftee module keygen --trust-out`",
                            "trust_file_missing");

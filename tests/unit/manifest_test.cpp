@@ -41,7 +41,7 @@ TEST(Manifest, ParsesEveryField) {
   EXPECT_EQ(e.imports, (std::vector<std::string>{"bls_sign"}));
   EXPECT_EQ(e.limits.memory_pages, 32u);
   EXPECT_EQ(e.limits.deadline_ms, 500u);
-  EXPECT_EQ(e.limits.max_binary_bytes, storage_limits::kDefaultMaxBinaryBytes);
+  EXPECT_EQ(e.limits.max_binary_bytes, manifest_limits::kDefaultMaxBinaryBytes);
   ASSERT_TRUE(e.gui);
   EXPECT_EQ(e.gui->entry, "index.html");
   EXPECT_EQ(e.gui->files.size(), 1u);
@@ -54,8 +54,8 @@ TEST(Manifest, LimitsDefaultWhenAbsent) {
   nlohmann::json raw = valid_entry();
   raw.erase("limits");
   const ManifestEntry e = parse_manifest_entry(raw);
-  EXPECT_EQ(e.limits.memory_pages, storage_limits::kDefaultMemoryPages);
-  EXPECT_EQ(e.limits.deadline_ms, storage_limits::kDefaultDeadlineMs);
+  EXPECT_EQ(e.limits.memory_pages, manifest_limits::kDefaultMemoryPages);
+  EXPECT_EQ(e.limits.deadline_ms, manifest_limits::kDefaultDeadlineMs);
 }
 
 TEST(Manifest, RejectsPathTraversalAndUnsafePaths) {
@@ -89,7 +89,7 @@ TEST(Manifest, TypesAreStrict) {
       {"limits", {{"memoryPages", -1}}},
       {"limits", {{"memoryPages", 0}}},
       {"limits", {{"deadlineMs", 1.5}}},
-      {"limits", {{"memoryPages", storage_limits::kMaxMemoryPages + 1}}},
+      {"limits", {{"memoryPages", manifest_limits::kMaxMemoryPages + 1}}},
       {"limits", {{"stackPages", 1}}},
       {"hash", "sha256:ABC"},
       {"hash", "md5:00"},
