@@ -32,6 +32,7 @@
 #include "key_store/sealer_choice.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/process_protection.h"
 #include "util/time.h"
 
 namespace cryftee::cli {
@@ -200,7 +201,7 @@ int run_keys_command(int argc, char** argv) {
     std::cerr << "cryftee keys: " << error.what() << '\n';
     return kBadConfiguration;
   }
-  scrub_environment_variable("CRYFTEE_SEAL_PASSPHRASE");
+  wipe_environment_variables({"CRYFTEE_SEAL_PASSPHRASE"});
   log::Level level = log::Level::Info;
   log::parse_level(config->log_level, level);
   log::configure(level, config->log_format);

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "util/bytes.h"
-
 namespace cryftee {
 
 Environment process_environment() {
@@ -18,16 +16,6 @@ Environment process_environment() {
     environment.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
   }
   return environment;
-}
-
-void scrub_environment_variable(std::string_view name) {
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    if (text.size() > name.size() && text.starts_with(name) && text[name.size()] == '=') {
-      secure_zero(*entry + name.size() + 1, text.size() - name.size() - 1);
-    }
-  }
-  ::unsetenv(std::string(name).c_str());
 }
 
 namespace config {

@@ -31,8 +31,5 @@ ConfigOutcome load_config(int argc, const char* const* argv, const Environment& 
 
 // The process environment as a map (for load_config).
 Environment process_environment();
-// Overwrites a variable's value in place and removes it, so neither children nor /proc/<pid>/environ
-// (which shows the memory the process started with) can read a secret after it was taken.
-void scrub_environment_variable(std::string_view name);
 
 }  // namespace cryftee
