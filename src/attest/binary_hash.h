@@ -1,11 +1,16 @@
 #pragma once
 // The hash of the program that is running, as an attestation reports it. It is read from the kernel's
 // view of the executable (/proc/self/exe), never from anything a caller or the environment supplies.
+#include <future>
 #include <string>
 
 namespace cryftee {
 
 // "sha256:<hex>" of the running executable's file. Throws cryftee::Error (500) when it cannot be read.
 std::string running_binary_hash();
+
+// running_binary_hash() on a thread of its own, so the daemon can go on starting meanwhile; logs
+// "core_binary_hash" when done. The future carries the hash or the Error.
+std::shared_future<std::string> hash_running_binary_in_background();
 
 }  // namespace cryftee

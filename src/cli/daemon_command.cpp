@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "attest/attestor.h"
+#include "attest/binary_hash.h"
 #include "cli/commands.h"
 #include "cli/daemon_signals.h"
 #include "config/loader.h"
@@ -160,6 +161,8 @@ void reload_on_signal(const std::function<std::shared_ptr<const Registry>()>& re
 }
 
 int serve(Config& config) {
+  // Hashing the executable takes longer than the rest of start-up; only attestations need it.
+  std::shared_future<std::string> binary_hash = hash_running_binary_in_background();
   // Keys live in memory custody (and in Web3Signer when it is enabled); modules run on the dispatcher's V8
   // workers, which also vet each module for the registry (compile, ABI exports, granted imports).
   // With a durable sealer, the key store's records are unsealed into memory custody before anything
@@ -190,7 +193,8 @@ int serve(Config& config) {
   log_registry("registry_ready", *registry.current());
 
   Attestor attestor(config, Attestor::StoredKey{config.attestation_key_file ? Bytes{} : custody.attestation_seed(),
-                                                [&custody] { return custody.attestation_facts(); }});
+                                                [&custody] { return custody.attestation_facts(); }},
+                    binary_hash);
   CryftgoTracker cryftgo;
   // All or nothing: a reload that would leave any module unloaded keeps the serving registry.
   Reloader reloader(
