@@ -83,18 +83,31 @@ std::optional<std::string> Dispatcher::accept(const ModuleRecord& module) {
     prepared->compiled = engine_->compile(module.entry.id, *module.wasm, effective_limits(module.entry.limits));
     prepared->imports = resolve_imports(prepared->compiled->info(), module.entry.imports);
     check_abi_exports(prepared->compiled->info());
-    {
-      // One trial instance proves the module links and speaks ABI v1 before it is offered to clients.
-      auto worker = engine_->create_worker();
-      auto instance = worker->instantiate(*prepared->compiled, prepared->imports);
-      check_instance_abi(*instance, module.entry.id);
-    }
+    try_in_lane(prepared);
     std::lock_guard lock(prepared_mutex_);
     prepared_[cache_key(module)] = std::move(prepared);
     return std::nullopt;
   } catch (const Error& error) {
     return std::string(error.what());
   }
+}
+
+// One trial instance proves the module links and speaks ABI v1 before it is offered to clients. It is
+// made in a lane and left there, so the first request finds the lane's isolate and the instance ready.
+void Dispatcher::try_in_lane(const std::shared_ptr<const Prepared>& module) {
+  Lane& lane = acquire_lane();
+  try {
+    const auto held = lane.worker->hold();
+    Live& slot = lane.live[module.get()];
+    slot.module = module;
+    slot.instance = lane.worker->instantiate(*module->compiled, module->imports);
+    check_instance_abi(*slot.instance, module->module_id);
+  } catch (...) {
+    lane.live.erase(module.get());
+    release_lane(lane);
+    throw;
+  }
+  release_lane(lane);
 }
 
 void Dispatcher::retain_only(const Registry& current) {

@@ -88,6 +88,7 @@ class Dispatcher {
   static std::string cache_key(const ModuleRecord& module);
   std::string with_host_context(const nlohmann::json& request) const;
   std::optional<std::string> accept(const ModuleRecord& module);
+  void try_in_lane(const std::shared_ptr<const Prepared>& module);
   Lane& acquire_lane();
   void release_lane(Lane& lane);
   std::string run_in_lane(Lane& lane, const std::shared_ptr<const Prepared>& module, std::string_view operation,
