@@ -19,7 +19,7 @@ sudo_cmd=""
 apt_packages=(
   cmake ninja-build ccache pkg-config g++
   libboost1.81-dev libssl-dev libcurl4-openssl-dev
-  libicu-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev
+  libicu-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libgtest-dev
   clang-16 lld-16 libclang-rt-16-dev libclang-rt-16-dev-wasm32
   # llvm-symbolizer for readable sanitizer reports (the CRYFTEE_SANITIZE build in build-asan/)
   llvm-16

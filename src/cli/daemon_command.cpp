@@ -275,6 +275,8 @@ int run_daemon(int argc, char** argv) {
   log::Level level = log::Level::Info;
   log::parse_level(config.log_level, level);
   log::configure(level, config.log_format);
+  // Request lines are written in batches while the daemon runs; what is left goes out when it returns.
+  const log::LineBatcher request_lines;
   log::info("starting", {{"version", kCryfteeVersion}, {"transport", transport_name(config.transport)},
                          {"sources", config.sources}});
   for (const std::string& warning : config.warnings) log::warn("configuration", {{"warning", warning}});

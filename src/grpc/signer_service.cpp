@@ -46,7 +46,7 @@ grpc::Status SignerService::serve(const char* method, const grpc::ServerContext&
                            {"listener", kListenerName}};
   if (!status.ok()) fields["message"] = status.error_message();
   if (!unexpected.empty()) fields["exception"] = unexpected;
-  log::info("request", fields);
+  log::batched(log::Level::Info, "request", fields);
   return status;
 }
 

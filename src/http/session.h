@@ -262,7 +262,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                                                response.status, duration / 1000);
     // Refusals are logged by the server, a line per burst rather than per connection.
     if (!settings_.refusal) {
-      log::info("request", {{"method", summary.method}, {"route", summary.path}, {"status", response.status},
+      log::batched(log::Level::Info, "request", {{"method", summary.method}, {"route", summary.path}, {"status", response.status},
                             {"duration_ms", std::round(duration * 1000) / 1000}, {"peer", peer_.address},
                             {"listener", settings_.listener_name}});
     }

@@ -1,10 +1,14 @@
 #include "util/log.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <string>
 
 #include "util/time.h"
 
@@ -13,6 +17,28 @@ namespace {
 
 std::atomic<Level> g_level{Level::Info};
 std::atomic<LogFormat> g_format{LogFormat::Text};
+
+// Lines waiting to be written: batched lines while a LineBatcher lives. `output` is held by whoever
+// writes to stderr, from before it takes the pending lines until they are written, so lines leave in
+// the order they were logged; `pending_mutex` guards only the buffer, so logging a batched line never
+// waits for a write.
+struct Pending {
+  std::mutex output;
+  std::mutex pending_mutex;
+  std::condition_variable wake;
+  std::string lines;
+  bool batching = false;
+  bool stopping = false;
+};
+
+Pending& pending() {
+  static Pending* instance = new Pending;  // never destroyed: threads may log during exit
+  return *instance;
+}
+
+// Past this many bytes the caller writes them itself, so a stalled stderr slows the daemon down
+// rather than growing the buffer without bound.
+constexpr std::size_t kMaxPendingBytes = 1 << 20;
 
 const char* level_name(Level level) {
   switch (level) {
@@ -24,23 +50,65 @@ const char* level_name(Level level) {
   return "info";
 }
 
-spdlog::logger& sink() {
-  // spdlog does the locking and flushing; we hand it whole, already formatted lines.
-  static std::shared_ptr<spdlog::logger> logger = [] {
-    auto l = spdlog::stderr_logger_mt("cryftee");
-    l->set_pattern("%v");
-    l->flush_on(spdlog::level::trace);
-    return l;
-  }();
-  return *logger;
-}
-
 std::string text_value(const nlohmann::json& value) {
   if (value.is_string()) {
     const auto& s = value.get_ref<const std::string&>();
     return s.find_first_of(" \"=") == std::string::npos && !s.empty() ? s : nlohmann::json(s).dump();
   }
   return value.dump();
+}
+
+std::string format_line(Level level, std::string_view event, const nlohmann::json& fields) {
+  std::string line;
+  if (g_format.load() == LogFormat::Json) {
+    nlohmann::json record = {{"ts", rfc3339_utc(std::chrono::system_clock::now())}, {"level", level_name(level)}, {"event", event}};
+    for (const auto& [key, value] : fields.items()) record[key] = value;
+    line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } else {
+    line = rfc3339_utc(std::chrono::system_clock::now()) + " " + level_name(level) + " " + std::string(event);
+    for (const auto& [key, value] : fields.items()) line += " " + key + "=" + text_value(value);
+  }
+  line += '\n';
+  return line;
+}
+
+void write_all(std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t written = ::write(STDERR_FILENO, text.data(), text.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return;  // stderr is gone; nothing better can be done with a log line
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+// Writes the pending lines, then `line`, in one write when they fit.
+void write_through(std::string_view line) {
+  Pending& p = pending();
+  std::lock_guard output(p.output);
+  std::string lines;
+  {
+    std::lock_guard lock(p.pending_mutex);
+    lines.swap(p.lines);
+  }
+  if (lines.empty()) return write_all(line);
+  lines.append(line);
+  write_all(lines);
+}
+
+void run_writer() {
+  Pending& p = pending();
+  std::unique_lock lock(p.pending_mutex);
+  while (!p.stopping) {
+    if (p.lines.empty()) {
+      p.wake.wait(lock);
+      continue;
+    }
+    // The first line of a batch woke us: let the batch fill, then write it.
+    p.wake.wait_for(lock, kBatchInterval, [&p] { return p.stopping || p.lines.size() >= kMaxPendingBytes / 2; });
+    lock.unlock();
+    write_through({});
+    lock.lock();
+  }
 }
 
 }  // namespace
@@ -62,16 +130,49 @@ void configure(Level level, LogFormat format) {
 
 void write(Level level, std::string_view event, const nlohmann::json& fields) {
   if (level < g_level.load()) return;
-  std::string line;
-  if (g_format.load() == LogFormat::Json) {
-    nlohmann::json record = {{"ts", rfc3339_utc(std::chrono::system_clock::now())}, {"level", level_name(level)}, {"event", event}};
-    for (const auto& [key, value] : fields.items()) record[key] = value;
-    line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  } else {
-    line = rfc3339_utc(std::chrono::system_clock::now()) + " " + level_name(level) + " " + std::string(event);
-    for (const auto& [key, value] : fields.items()) line += " " + key + "=" + text_value(value);
+  write_through(format_line(level, event, fields));
+}
+
+void batched(Level level, std::string_view event, const nlohmann::json& fields) {
+  if (level < g_level.load()) return;
+  std::string line = format_line(level, event, fields);
+  Pending& p = pending();
+  {
+    std::lock_guard lock(p.pending_mutex);
+    if (p.batching && p.lines.size() < kMaxPendingBytes) {
+      const bool first = p.lines.empty();
+      p.lines.append(line);
+      // One wake-up per batch, not per line.
+      if (first) p.wake.notify_one();
+      return;
+    }
   }
-  sink().info(line);
+  write_through(line);
+}
+
+void flush() { write_through({}); }
+
+LineBatcher::LineBatcher() {
+  Pending& p = pending();
+  {
+    std::lock_guard lock(p.pending_mutex);
+    if (p.batching) throw std::logic_error("only one log::LineBatcher at a time");
+    p.batching = true;
+    p.stopping = false;
+  }
+  writer_ = std::thread(run_writer);
+}
+
+LineBatcher::~LineBatcher() {
+  Pending& p = pending();
+  {
+    std::lock_guard lock(p.pending_mutex);
+    p.batching = false;
+    p.stopping = true;
+  }
+  p.wake.notify_one();
+  writer_.join();
+  flush();
 }
 
 }  // namespace cryftee::log
