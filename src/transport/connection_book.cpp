@@ -20,12 +20,11 @@ Admission ConnectionBook::reserve(const std::string& peer) {
 void ConnectionBook::enter(const std::shared_ptr<Connection>& connection) {
   {
     std::lock_guard lock(mutex_);
-    if (!stopping_) {
-      // Forget connections that have gone, so the list stays as long as the number open.
-      connections_.remove_if([](const std::weak_ptr<Connection>& weak) { return weak.expired(); });
-      connections_.push_back(connection);
-      return;
-    }
+    // Forget connections that have gone, so the list stays as long as the number open.
+    connections_.remove_if([](const std::weak_ptr<Connection>& weak) { return weak.expired(); });
+    // Listed even while stopping: its deadlines still count during the drain.
+    connections_.push_back(connection);
+    if (!stopping_) return;
   }
   // Accepted just as the drain began: it missed the call to everyone, so it gets its own.
   connection->begin_shutdown();
@@ -41,6 +40,19 @@ void ConnectionBook::leave(const std::string& peer) {
   if (open_ == 0) all_gone_.notify_all();
 }
 
+void ConnectionBook::check_deadlines(std::chrono::steady_clock::time_point now) {
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(mutex_);
+    live.reserve(connections_.size());
+    for (const auto& weak : connections_) {
+      if (auto connection = weak.lock()) live.push_back(std::move(connection));
+    }
+  }
+  // Outside the lock: the last reference may go here, and a closing connection leaves the book.
+  for (const auto& connection : live) connection->check_deadline(now);
+}
+
 bool ConnectionBook::stopping() const {
   std::lock_guard lock(mutex_);
   return stopping_;
@@ -54,7 +66,6 @@ std::size_t ConnectionBook::shut_down_and_drain(std::chrono::milliseconds drain)
     for (const auto& weak : connections_) {
       if (auto connection = weak.lock()) live.push_back(std::move(connection));
     }
-    connections_.clear();
   }
   for (const auto& connection : live) connection->begin_shutdown();
   live.clear();

@@ -18,6 +18,8 @@ class Connection {
   virtual ~Connection() = default;
   // Called once when the server stops: close now if idle, else after the response in progress.
   virtual void begin_shutdown() = 0;
+  // Called by the server's sweep, from any thread: close if the connection's deadline is before `now`.
+  virtual void check_deadline(std::chrono::steady_clock::time_point now) = 0;
 };
 
 enum class Admission { Admitted, ListenerFull, PeerFull, Stopping };
@@ -41,6 +43,9 @@ class ConnectionBook {
   std::size_t shut_down_and_drain(std::chrono::milliseconds drain);
 
   bool stopping() const;
+
+  // Asks every open connection to close if its deadline has passed (Connection::check_deadline).
+  void check_deadlines(std::chrono::steady_clock::time_point now);
 
  private:
   const std::size_t max_connections_;

@@ -45,6 +45,11 @@ constexpr std::size_t kRefusalSlots = 16;
 constexpr std::chrono::milliseconds kRefusalTimeout{1'000};
 // Refusals come in bursts: one log line for the first, then at most one per interval with the count.
 constexpr std::chrono::seconds kRefusalLogInterval{10};
+// Connections' deadlines are checked this many times per shortest time a connection may be given (so a
+// timeout ends at most an eighth late), but not more often than every kMinSweep nor less than every kMaxSweep.
+constexpr int kSweepsPerShortestTimeout = 8;
+constexpr std::chrono::milliseconds kMinSweep{5};
+constexpr std::chrono::milliseconds kMaxSweep{250};
 // The socket is bound under this umask so it is never, even briefly, more open than its final mode.
 constexpr mode_t kSocketBindUmask = 0177;
 
@@ -155,6 +160,7 @@ class Server::Impl {
   void run(const ServerEvents& events) {
     if (unix_) accept_unix();
     for (auto& listener : tcp_listeners_) accept_tcp(*listener);
+    sweep_deadlines();
 
     const unsigned thread_count = resolve_io_threads(config_.io_threads);
     std::vector<std::thread> threads;
@@ -200,6 +206,28 @@ class Server::Impl {
     Budget& budget;
     AcceptBackoff backoff;
   };
+
+  // One timer for every connection's idle, request and linger deadlines (transport/session.h).
+  void sweep_deadlines() {
+    deadline_sweep_.expires_after(sweep_period());
+    deadline_sweep_.async_wait([this](boost::system::error_code error) {
+      if (error) return;
+      const auto now = std::chrono::steady_clock::now();
+      for (Budget& budget : budgets_) {
+        budget.admitted.check_deadlines(now);
+        budget.refusing.check_deadlines(now);
+      }
+      sweep_deadlines();
+    });
+  }
+
+  std::chrono::milliseconds sweep_period() const {
+    std::chrono::milliseconds shortest = std::min(kLingerOnClose, kRefusalTimeout);
+    for (const Budget& budget : budgets_) {
+      shortest = std::min({shortest, budget.settings.limits.idle_timeout, budget.settings.limits.request_timeout});
+    }
+    return std::clamp(shortest / kSweepsPerShortestTimeout, kMinSweep, kMaxSweep);
+  }
 
   void check_descriptor_limit() const {
     std::size_t needed = kDescriptorsBesidesConnections;
@@ -408,6 +436,7 @@ class Server::Impl {
   std::optional<asio::ssl::context> tls_;
   SocketFile socket_file_;
   asio::io_context io_;
+  asio::steady_timer deadline_sweep_{io_};
   std::unique_ptr<UnixListener> unix_;
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
 

@@ -3,12 +3,17 @@
 // connection runs on its own strand of the shared thread pool, so a handler that blocks holds up only its
 // own connection. The limits (header and body size, request and idle time) are enforced here; every
 // error a client can cause is answered with the JSON error shape or a quiet close, never a crash.
+//
+// Times (idle, request, linger) are deadlines a connection notes, not timers: the server's sweep
+// (check_deadline) closes a connection whose deadline has passed, at most one sweep period late. Beast's
+// own timeouts re-arm a timer for every read and write, two timerfd_settime calls per request.
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -65,12 +70,19 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void start() {
     book_.enter(this->shared_from_this());
     if constexpr (kTls) {
-      lowest().expires_after(settings_.limits.request_timeout);
+      set_deadline(settings_.limits.request_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code error) { self->on_handshake(error); });
     } else {
       asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
     }
+  }
+
+  // From the server's sweep, on any thread: a connection past its deadline is closed on its strand.
+  void check_deadline(std::chrono::steady_clock::time_point now) override {
+    const auto deadline = deadline_.load(std::memory_order_relaxed);
+    if (deadline == kNoDeadline || now.time_since_epoch().count() < deadline) return;
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->on_deadline(); });
   }
 
   void begin_shutdown() override {
@@ -82,6 +94,24 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
  private:
   auto& lowest() { return beast::get_lowest_layer(stream_); }
+
+  static constexpr std::chrono::steady_clock::rep kNoDeadline = std::chrono::steady_clock::rep{0};
+  // What the operations that follow may take, in all; replaces the deadline before it.
+  void set_deadline(std::chrono::milliseconds allowed) {
+    deadline_.store((std::chrono::steady_clock::now() + allowed).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  // While the handler works nothing is read or written, and nothing times out.
+  void clear_deadline() { deadline_.store(kNoDeadline, std::memory_order_relaxed); }
+
+  // The sweep saw the deadline pass; it may have moved since. Closing ends the pending operation with an
+  // error, and its handler sees timed_out_.
+  void on_deadline() {
+    const auto deadline = deadline_.load(std::memory_order_relaxed);
+    if (deadline == kNoDeadline || std::chrono::steady_clock::now().time_since_epoch().count() < deadline) return;
+    clear_deadline();
+    timed_out_ = true;
+    lowest().close();
+  }
 
   void on_handshake(beast::error_code error) {
     if (error) {
@@ -108,7 +138,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (stop_requested_) return lowest().close();
     if (buffer_.size() > 0) return read_header();
     idle_ = true;
-    lowest().expires_after(settings_.limits.idle_timeout);
+    set_deadline(settings_.limits.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                             [self = this->shared_from_this()](beast::error_code error, std::size_t bytes) {
                               self->on_first_bytes(error, bytes);
@@ -129,7 +159,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // The body limit is applied once the headers are in, so an oversized Content-Length is answered
     // with the method and path known (see on_header).
     parser_->body_limit(boost::none);
-    lowest().expires_after(settings_.limits.request_timeout);
+    set_deadline(settings_.limits.request_timeout);
     // A client usually sends a small request in one write, which the first read already holds: parse
     // it from the buffer instead of going round the event loop for it.
     if (buffer_.size() > 0) {
@@ -201,8 +231,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                   describe_request(), false);
     }
     if (error == http::error::body_limit) return refuse_body("sent in chunks");
-    if (error == beast::error::timeout) {
-      // basic_stream has already closed the socket: a slow client loses its connection, nobody else waits.
+    if (timed_out_) {
+      // The socket is closed already: a slow client loses its connection, nobody else waits.
       log::warn("request_timed_out", {{"peer", peer_.address}, {"listener", settings_.listener_name},
                                       {"timeout_ms", settings_.limits.request_timeout.count()}});
       return;
@@ -238,6 +268,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     const bool keep_alive = parser_->keep_alive();
     Request request = request_from_beast(parser_->get(), peer_);
     RequestSummary summary{request.method, request.path};
+    clear_deadline();
     // The read buffer may still hold the body's bytes (a keystore password): give its memory back, which
     // zeroes it (src/zero_on_free.cpp), unless a pipelined request is already waiting in it.
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
@@ -274,7 +305,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // HEAD: the headers of the GET answer (Content-Length included) without its body.
     if (summary.method == "HEAD") response_->body().clear();
 
-    lowest().expires_after(settings_.limits.request_timeout);
+    set_deadline(settings_.limits.request_timeout);
     http::async_write(stream_, *response_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
       self->on_write(error);
     });
@@ -296,7 +327,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     } else {
       beast::error_code ignored;
       lowest().socket().shutdown(asio::socket_base::shutdown_send, ignored);
-      lowest().expires_after(kLingerOnClose);
+      set_deadline(kLingerOnClose);
       discard_until_closed();
     }
   }
@@ -319,6 +350,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   std::optional<beast::http::response<beast::http::string_body>> response_;
   std::optional<beast::http::response<beast::http::empty_body>> continue_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::atomic<std::chrono::steady_clock::rep> deadline_{kNoDeadline};  // read by the sweep's thread
+  bool timed_out_ = false;
   bool idle_ = false;
   bool keep_alive_ = false;
   bool stop_requested_ = false;

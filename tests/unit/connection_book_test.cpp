@@ -17,7 +17,9 @@ struct FakeConnection : Connection {
     ++shutdown_calls;
     if (close_on_shutdown) book.leave();
   }
+  void check_deadline(std::chrono::steady_clock::time_point now) override { last_check = now; }
   ConnectionBook& book;
+  std::chrono::steady_clock::time_point last_check{};
   bool close_on_shutdown = true;
   std::atomic<int> shutdown_calls{0};
 };
@@ -86,6 +88,28 @@ TEST(ConnectionBook, CountsEachPeerAgainstItsOwnLimit) {
   EXPECT_EQ(book.reserve("a"), Admission::ListenerFull);
   book.leave("b");
   EXPECT_EQ(book.reserve("a"), Admission::Admitted);
+}
+
+TEST(ConnectionBook, DeadlinesAreCheckedForOpenConnectionsAlsoWhileDraining) {
+  ConnectionBook book(8);
+  auto open = std::make_shared<FakeConnection>(book);
+  open->close_on_shutdown = false;  // busy: it finishes its request during the drain
+  ASSERT_TRUE(book.try_reserve());
+  book.enter(open);
+  {
+    auto gone = std::make_shared<FakeConnection>(book);
+    ASSERT_TRUE(book.try_reserve());
+    book.enter(gone);
+    book.leave();
+  }
+  const auto first = std::chrono::steady_clock::now();
+  book.check_deadlines(first);
+  EXPECT_EQ(open->last_check, first);
+
+  EXPECT_EQ(book.shut_down_and_drain(0ms), 1u);
+  const auto during_drain = first + 1s;
+  book.check_deadlines(during_drain);
+  EXPECT_EQ(open->last_check, during_drain);
 }
 
 }  // namespace
