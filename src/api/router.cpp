@@ -151,6 +151,8 @@ const char* access_name(Access access) {
   return "unknown";
 }
 
+std::string Router::pattern_of(const Route& route) { return route.prefix ? route.path + "*" : route.path; }
+
 bool Router::path_matches(const Route& route, const std::string& path) {
   if (!route.prefix) return path == route.path;
   const bool inside_api = path.starts_with(kApiPathPrefix) && !route.path.starts_with(kApiPathPrefix);
@@ -220,18 +222,20 @@ void Router::handle(const Request& request, Reply reply) const {
   const Route* route = match(request, refusal);
   if (!route) return reply(std::move(refusal));
   // Every answer names the route pattern it came from (for metrics: a pattern, never the requested path).
-  reply = [reply = std::move(reply), pattern = route->prefix ? route->path + "*" : route->path](Response response) {
-    response.route = pattern;
-    reply(std::move(response));
-  };
+  // Set on the answer itself, not by wrapping `reply`: a wrapper is an allocation on every request.
   if (!route->deferred) {
-    return reply(rendered([&] {
+    Response response = rendered([&] {
       check_access(*route, request);
       return route->handler(request);
-    }));
+    });
+    response.route = pattern_of(*route);
+    return reply(std::move(response));
   }
   // The handler either hands `finish` to its work or throws before it does; exactly one answer goes out.
-  auto shared_reply = std::make_shared<Reply>(std::move(reply));
+  auto shared_reply = std::make_shared<Reply>([reply = std::move(reply), pattern = pattern_of(*route)](Response response) {
+    response.route = pattern;
+    reply(std::move(response));
+  });
   Response early = rendered([&] {
     check_access(*route, request);
     route->deferred(request, [shared_reply](Answer answer) { (*shared_reply)(rendered(answer)); });

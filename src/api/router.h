@@ -90,6 +90,7 @@ class Router {
   const Route* match(const Request& request, Response& refusal) const;
   void check_access(const Route& route, const Request& request) const;
   static bool path_matches(const Route& route, const std::string& path);
+  static std::string pattern_of(const Route& route);
 
   bool token_accepted(const Request& request) const;
 
