@@ -288,9 +288,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                                                response.status, duration / 1000);
     // Refusals are logged by the server, a line per burst rather than per connection.
     if (!settings_.refusal) {
-      log::batched(log::Level::Info, "request", {{"method", summary.method}, {"route", summary.path}, {"status", response.status},
-                            {"duration_ms", std::round(duration * 1000) / 1000}, {"peer", peer_.address},
-                            {"listener", settings_.listener_name}});
+      log::batched_fields(log::Level::Info, "request",
+                          {{"duration_ms", std::round(duration * 1000) / 1000},
+                           {"listener", settings_.listener_name},
+                           {"method", summary.method},
+                           {"peer", peer_.address},
+                           {"route", summary.path},
+                           {"status", std::int64_t{response.status}}});
     }
 
     keep_alive_ = keep_alive && !stop_requested_;

@@ -72,6 +72,21 @@ std::string format_line(Level level, std::string_view event, const nlohmann::jso
   return line;
 }
 
+// What the text form writes after "key=": the JSON form of the value, strings bare when that is unambiguous.
+void append_text_value(std::string& line, const Field& field) {
+  if (const auto* text = std::get_if<std::string_view>(&field.value)) {
+    if (!text->empty() && text->find_first_of(" \"=") == std::string_view::npos) {
+      line.append(*text);
+    } else {
+      line.append(nlohmann::json(*text).dump());
+    }
+  } else if (const auto* number = std::get_if<std::int64_t>(&field.value)) {
+    line.append(std::to_string(*number));
+  } else {
+    line.append(nlohmann::json(std::get<double>(field.value)).dump());
+  }
+}
+
 void write_all(std::string_view text) {
   while (!text.empty()) {
     const ssize_t written = ::write(STDERR_FILENO, text.data(), text.size());
@@ -111,6 +126,22 @@ void run_writer() {
   }
 }
 
+// Collects the line while a LineBatcher lives, else writes it at once.
+void append_batched(std::string line) {
+  Pending& p = pending();
+  {
+    std::lock_guard lock(p.pending_mutex);
+    if (p.batching && p.lines.size() < kMaxPendingBytes) {
+      const bool first = p.lines.empty();
+      p.lines.append(line);
+      // One wake-up per batch, not per line.
+      if (first) p.wake.notify_one();
+      return;
+    }
+  }
+  write_through(line);
+}
+
 }  // namespace
 
 bool parse_level(std::string_view text, Level& level) {
@@ -135,19 +166,27 @@ void write(Level level, std::string_view event, const nlohmann::json& fields) {
 
 void batched(Level level, std::string_view event, const nlohmann::json& fields) {
   if (level < g_level.load()) return;
-  std::string line = format_line(level, event, fields);
-  Pending& p = pending();
-  {
-    std::lock_guard lock(p.pending_mutex);
-    if (p.batching && p.lines.size() < kMaxPendingBytes) {
-      const bool first = p.lines.empty();
-      p.lines.append(line);
-      // One wake-up per batch, not per line.
-      if (first) p.wake.notify_one();
-      return;
+  append_batched(format_line(level, event, fields));
+}
+
+void batched_fields(Level level, std::string_view event, std::initializer_list<Field> fields) {
+  if (level < g_level.load()) return;
+  if (g_format.load() == LogFormat::Json) {
+    nlohmann::json object = nlohmann::json::object();
+    for (const Field& field : fields) {
+      std::visit([&](const auto& value) { object[std::string(field.key)] = value; }, field.value);
     }
+    return batched(level, event, object);
   }
-  write_through(line);
+  std::string line = rfc3339_utc(std::chrono::system_clock::now());
+  line.reserve(160);
+  line.append(" ").append(level_name(level)).append(" ").append(event);
+  for (const Field& field : fields) {
+    line.append(" ").append(field.key).append("=");
+    append_text_value(line, field);
+  }
+  line += '\n';
+  append_batched(std::move(line));
 }
 
 void flush() { write_through({}); }

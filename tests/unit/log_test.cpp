@@ -30,6 +30,12 @@ class CapturedStderr {
     ::close(saved_);
     std::filesystem::remove(path_);
   }
+  std::vector<std::string> lines() const {
+    std::ifstream in(path_);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
   std::vector<std::string> events() const {
     std::ifstream in(path_);
     std::vector<std::string> events;
@@ -88,6 +94,25 @@ TEST_F(Log, FlushWritesEveryBatchedLineAndLevelsStillFilter) {
   batched(Level::Info, "shown");
   flush();
   EXPECT_EQ(captured.events(), std::vector<std::string>{"info shown"});
+}
+
+// The request line's fast form writes what the JSON object form writes, in text and in JSON.
+TEST_F(Log, FieldsAreWrittenAsTheJsonObjectFormWritesThem) {
+  for (const LogFormat format : {LogFormat::Text, LogFormat::Json}) {
+    configure(Level::Info, format);
+    CapturedStderr captured;
+    const std::string peer = "unix:uid=0";
+    batched_fields(Level::Info, "request",
+                   {{"duration_ms", 0.25}, {"empty", std::string_view{}}, {"method", "GET"}, {"peer", peer},
+                    {"quoted", "a \"b\" c"}, {"status", std::int64_t{200}}, {"whole", 3.0}});
+    batched(Level::Info, "request",
+            {{"duration_ms", 0.25}, {"empty", ""}, {"method", "GET"}, {"peer", peer}, {"quoted", "a \"b\" c"},
+             {"status", 200}, {"whole", 3.0}});
+    const std::vector<std::string> lines = captured.lines();
+    ASSERT_EQ(lines.size(), 2u);
+    // Past the timestamp, which may differ by a millisecond.
+    EXPECT_EQ(lines[0].substr(lines[0].find("info")), lines[1].substr(lines[1].find("info")));
+  }
 }
 
 TEST_F(Log, OnlyOneBatcherAtATime) {
