@@ -61,6 +61,7 @@ Dispatcher::Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers,
       web3signer_(web3signer),
       web3signer_custody_(web3signer_custody),
       host_context_(host_context_of(policy)),
+      host_context_text_(host_context_.dump()),
       lane_limit_(worker_count_for(workers)) {}
 
 // Callers are done by now; each lane's instances go before its worker (member order in Lane).
@@ -155,9 +156,17 @@ nlohmann::json Dispatcher::call(const ModuleRecord& module, std::string_view ope
 
 std::string Dispatcher::with_host_context(const nlohmann::json& request) const {
   if (!request.is_object()) return request.dump();
-  nlohmann::json copy = request;
-  copy["hostContext"] = host_context_;
-  return copy.dump();
+  if (request.contains("hostContext")) {
+    nlohmann::json copy = request;
+    copy["hostContext"] = host_context_;
+    return copy.dump();
+  }
+  // Appended to the request's text: a copy of the parsed request costs allocations for every member.
+  std::string text = request.dump();
+  text.pop_back();  // the closing brace
+  if (!request.empty()) text += ',';
+  text.append("\"hostContext\":").append(host_context_text_).append("}");
+  return text;
 }
 
 Dispatcher::Lane& Dispatcher::acquire_lane() {

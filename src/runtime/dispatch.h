@@ -101,6 +101,7 @@ class Dispatcher {
   const Web3SignerSettings* web3signer_;
   Web3SignerCustody* web3signer_custody_;
   const nlohmann::json host_context_;
+  const std::string host_context_text_;  // host_context_ as JSON text, made once
 
   mutable std::mutex prepared_mutex_;
   std::map<std::string, std::shared_ptr<const Prepared>> prepared_;

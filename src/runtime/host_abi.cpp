@@ -21,7 +21,7 @@ std::string grant_name(const engine::WasmImport& import) {
 }
 
 void require_export(const engine::WasmModuleInfo& info, const std::string& name, const FunctionType& expected) {
-  auto actual = info.export_type(name);
+  const FunctionType* actual = info.export_type(name);
   if (!actual || *actual != expected) {
     throw Error(422, "bad_module", "the module does not export '" + name +
                                        "' with the ABI v1 signature; build it with sdk/include/cryftee.h");

@@ -305,7 +305,7 @@ class V8Instance final : public Instance, public GuestMemory {
 
   std::int64_t call(const std::string& export_name, std::span<const std::int64_t> args, CallContext* context) override {
     if (broken_) throw fault(FailState::Trap, "the instance already failed");
-    std::optional<FunctionType> type = module_.info().export_type(export_name);
+    const FunctionType* type = module_.info().export_type(export_name);
     if (!type || type->params.size() != args.size() || type->results.size() > 1) {
       throw fault(FailState::BadResponse, "it has no export '" + export_name + "' with the ABI's signature");
     }

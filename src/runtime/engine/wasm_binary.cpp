@@ -151,18 +151,18 @@ const WasmExport* WasmModuleInfo::find_export(const std::string& name) const {
   return nullptr;
 }
 
-std::optional<FunctionType> WasmModuleInfo::export_type(const std::string& name) const {
+const FunctionType* WasmModuleInfo::export_type(const std::string& name) const {
   const WasmExport* exported = find_export(name);
-  if (exported == nullptr || exported->kind != ExternKind::Function) return std::nullopt;
+  if (exported == nullptr || exported->kind != ExternKind::Function) return nullptr;
   // Function indices count imported functions first, then the module's own.
   std::uint32_t index = exported->index;
   for (const auto& import : imports) {
     if (import.kind != ExternKind::Function) continue;
-    if (index == 0) return import.type;
+    if (index == 0) return &import.type;
     --index;
   }
-  if (index >= function_types.size()) return std::nullopt;
-  return types[function_types[index]];
+  if (index >= function_types.size() || function_types[index] >= types.size()) return nullptr;
+  return &types[function_types[index]];
 }
 
 WasmModuleInfo read_wasm_module(ByteView wasm) {

@@ -47,8 +47,9 @@ struct WasmModuleInfo {
   std::optional<MemoryLimits> memory;         // the module's own (not imported) memory
 
   const WasmExport* find_export(const std::string& name) const;
-  // The signature of an exported function, or nullopt when there is no such function export.
-  std::optional<FunctionType> export_type(const std::string& name) const;
+  // The signature of an exported function, or null when there is no such function export. Points into
+  // this info (no copy: the engine looks it up on every call).
+  const FunctionType* export_type(const std::string& name) const;
 };
 
 // Throws cryftee::Error (422 "bad_module") naming what is malformed.
