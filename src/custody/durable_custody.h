@@ -56,6 +56,7 @@ class DurableCustody final : public KeyCustody {
   Bytes tls_sign(std::string_view handle, ByteView digest) const override { return memory_.tls_sign(handle, digest); }
   std::vector<TlsKeyInfo> tls_keys() const override { return memory_.tls_keys(); }
 
+  bool holds(std::string_view handle) const override { return memory_.holds(handle); }
   // Forgets the key in memory only; its record (if any) stays and loads again at the next start.
   bool release(std::string_view handle) override { return memory_.release(handle); }
 
@@ -89,7 +90,6 @@ class DurableCustody final : public KeyCustody {
   nlohmann::json delete_record(const std::string& handle, const std::string& public_key);
 
  private:
-  bool holds_in_memory(std::string_view handle) const;
   bool holds_unopened_attestation_record() const;
   BlsKeyInfo keep_bls(ByteView secret, std::string_view origin, bool web3signer_copy);
   TlsKeyInfo keep_tls(const p256::PrivateKey& key, std::optional<std::string_view> certificate_pem,
