@@ -12,6 +12,12 @@
 #include <memory>
 #include <optional>
 
+#include "api/api_context.h"
+#include "api/cryftgo_tracker.h"
+#include "api/daemon_routes.h"
+#include "api/listeners.h"
+#include "api/module_facts.h"
+#include "api/router.h"
 #include "attest/attestor.h"
 #include "cli/commands.h"
 #include "cli/daemon_signals.h"
@@ -24,13 +30,6 @@
 #include "custody/web3signer_custody.h"
 #include "custody/web3signer_health.h"
 #include "grpc/signer_server.h"
-#include "http/api_context.h"
-#include "http/cryftgo_tracker.h"
-#include "http/daemon_routes.h"
-#include "http/listener_error.h"
-#include "http/module_facts.h"
-#include "http/router.h"
-#include "http/server.h"
 #include "key_store/key_store.h"
 #include "key_store/sealer_choice.h"
 #include "metrics/metrics.h"
@@ -39,6 +38,8 @@
 #include "runtime/loader.h"
 #include "runtime/reloader.h"
 #include "service/systemd_notify.h"
+#include "transport/listener_error.h"
+#include "transport/server.h"
 #include "util/bytes.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -77,14 +78,6 @@ std::string service_status(const Config& config, const Registry& registry) {
     status += std::string(transport_name(config.transport)) + "://" + address;
   }
   return status;
-}
-
-// The machine code of a JSON error body, for the connection counters; empty when there is none.
-std::string error_code_of(const http::Response& response) {
-  if (response.status < 400) return {};
-  const auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (!body.is_object() || !body.contains("error") || !body["error"].is_string()) return {};
-  return body["error"].get<std::string>();
 }
 
 // Web3Signer custody, when enabled: the client, its background health checker and the custody backend
@@ -211,35 +204,36 @@ int serve(Config& config) {
     }
   };
   WorkQueue key_derivation(defaults::kKeyDerivationThreads, defaults::kKeyDerivationQueue);
-  http::ApiContext context{config, registry, reload, attestor, cryftgo, std::chrono::system_clock::now()};
+  api::ApiContext context{config, registry, reload, attestor, cryftgo, std::chrono::system_clock::now()};
   context.key_derivation = &key_derivation;
   context.dispatcher = &dispatcher;
   context.custody = &custody;
   context.web3signer = web3signer.custody.get();
   context.last_reload = [&reloader] { return reloader.last_attempt(); };
   context.runtime_facts = [&dispatcher, &custody, &web3signer] {
-    http::RuntimeFacts facts = http::module_runtime_facts(dispatcher, custody);
-    if (web3signer.custody) http::add_web3signer_facts(facts, web3signer.health->snapshot(), *web3signer.custody);
+    api::RuntimeFacts facts = api::module_runtime_facts(dispatcher, custody);
+    if (web3signer.custody) api::add_web3signer_facts(facts, web3signer.health->snapshot(), *web3signer.custody);
     facts.key_store = custody.status(/*with_sealer_facts=*/false);
     return facts;
   };
 
-  const http::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
-  http::Router router(policy);
-  const http::StaticFiles kiosk_files(config.ui_dir);
-  http::add_daemon_routes(router, context, kiosk_files);
+  const api::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
+  api::Router router(policy);
+  const api::StaticFiles kiosk_files(config.ui_dir);
+  api::add_daemon_routes(router, context, kiosk_files);
 
   // Before the API opens, so a node that waits for the API finds the signer listening.
   const auto signer_listener =
       grpc_signer::start_signer_server(config, custody.bls_keys(), transient_keys, registry, dispatcher);
-  http::Server server(config, router, [&cryftgo](const http::Response& response) {
-    cryftgo.record(response.status, error_code_of(response));
+  const api::DaemonListeners listeners(config, router, [&cryftgo](const transport::Response& response) {
+    cryftgo.record(response.status, response.error_code);
   });
+  transport::Server server(config, listeners.specs());
   const OwnSocket own_socket = own_socket_of(config);
   DaemonSignals signals(SignalActions{[&server] { server.stop(); }, [&reload] { reload_on_signal(reload); },
                                       [&own_socket] { force_exit(own_socket); }},
                         defaults::kShutdownDeadline);
-  server.run(http::ServerEvents{
+  server.run(transport::ServerEvents{
       .serving = [&config, &registry] { service::notify_ready(service_status(config, *registry.current())); },
       .stopping = [] { service::notify_stopping("draining requests in flight"); }});
   // Jobs still queued are dropped and a running derivation (bounded by the EIP-2335 limits) is waited for,
@@ -285,7 +279,7 @@ int run_daemon(int argc, char** argv) {
 
   try {
     return serve(config);
-  } catch (const http::ListenerError& error) {
+  } catch (const transport::ListenerError& error) {
     std::cerr << "cryftee: " << error.what() << '\n';
     log::error("cannot_serve", {{"message", error.what()}});
   } catch (const Error& error) {

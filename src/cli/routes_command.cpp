@@ -1,16 +1,16 @@
 // `cryftee routes [--json]`: prints the routing table the daemon serves (method, path, access), built by
-// the same code as the daemon's own (http/daemon_routes.h). Nothing is started and no handler runs.
+// the same code as the daemon's own (api/daemon_routes.h). Nothing is started and no handler runs.
 #include <iomanip>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api/cryftgo_tracker.h"
+#include "api/daemon_routes.h"
 #include "attest/attestor.h"
 #include "cli/commands.h"
 #include "config/config.h"
-#include "http/cryftgo_tracker.h"
-#include "http/daemon_routes.h"
 #include "util/log.h"
 
 namespace cryftee::cli {
@@ -31,19 +31,19 @@ int run_routes_command(int argc, char** argv) {
   RegistryHolder registry;
   Attestor attestor(config, "");
   CryftgoTracker cryftgo;
-  http::ApiContext context{config, registry, {}, attestor, cryftgo, {}};
-  const http::StaticFiles kiosk_files(config.ui_dir);
-  http::Router router(http::AccessPolicy{});
-  http::add_daemon_routes(router, context, kiosk_files);
+  api::ApiContext context{config, registry, {}, attestor, cryftgo, {}};
+  const api::StaticFiles kiosk_files(config.ui_dir);
+  api::Router router(api::AccessPolicy{});
+  api::add_daemon_routes(router, context, kiosk_files);
 
   nlohmann::json table = nlohmann::json::array();
-  for (const http::RouteInfo& route : router.routes()) {
+  for (const api::RouteInfo& route : router.routes()) {
     if (as_json) {
       table.push_back({{"method", route.method}, {"path", route.path}, {"prefix", route.prefix},
-                       {"access", http::access_name(route.access)}});
+                       {"access", api::access_name(route.access)}});
     } else {
       std::cout << std::left << std::setw(7) << route.method << " " << std::setw(34)
-                << (route.prefix ? route.path + "*" : route.path) << " " << http::access_name(route.access) << "\n";
+                << (route.prefix ? route.path + "*" : route.path) << " " << api::access_name(route.access) << "\n";
     }
   }
   if (as_json) std::cout << table.dump(2) << "\n";

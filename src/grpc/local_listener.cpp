@@ -17,8 +17,8 @@
 
 #include "config/defaults.h"
 #include "config/values.h"
-#include "http/listener_error.h"
-#include "http/peer_credentials.h"
+#include "transport/listener_error.h"
+#include "transport/peer_credentials.h"
 #include "util/log.h"
 
 namespace cryftee::grpc_signer {
@@ -31,7 +31,7 @@ constexpr const char* kListenerName = "grpc_signer";
 constexpr std::chrono::seconds kRefusalLogInterval{1};
 
 [[noreturn]] void fail(const std::string& where, const std::string& what) {
-  throw http::ListenerError("gRPC signer listener " + where + ": " + what + " (choose another --grpc-signer-addr)");
+  throw transport::ListenerError("gRPC signer listener " + where + ": " + what + " (choose another --grpc-signer-addr)");
 }
 
 std::string error_text(const char* what, int error) { return std::string(what) + ": " + std::strerror(error); }
@@ -43,7 +43,7 @@ std::string endpoint_text(int fd, bool remote) {
   const int got = remote ? ::getpeername(fd, endpoint.data(), &length) : ::getsockname(fd, endpoint.data(), &length);
   if (got != 0) return "tcp:unknown";
   endpoint.resize(length);
-  return http::tcp_peer(endpoint, http::PeerTransport::Tcp).address;
+  return transport::tcp_peer(endpoint, transport::PeerTransport::Tcp).address;
 }
 
 }  // namespace
@@ -55,7 +55,7 @@ LocalListener::OwnedFd::~OwnedFd() {
 LocalListener::LocalListener(std::filesystem::path path, std::vector<uid_t> allowed_uids, std::size_t max_connections)
     : unix_(true), allowed_uids_(std::move(allowed_uids)), max_connections_(max_connections),
       address_("unix:" + path.string()) {
-  http::prepare_socket_path(path);
+  transport::prepare_socket_path(path);
   listen_fd_.fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   wake_fd_.fd = ::eventfd(0, EFD_CLOEXEC);
   if (listen_fd_.fd < 0 || wake_fd_.fd < 0) fail(address_, error_text("cannot create a socket", errno));
@@ -67,7 +67,7 @@ LocalListener::LocalListener(std::filesystem::path path, std::vector<uid_t> allo
   const int bind_error = errno;
   ::umask(previous);
   if (bound != 0) fail(address_, error_text("cannot bind", bind_error));
-  socket_file_ = http::SocketFile(path, defaults::kUdsSocketMode);
+  socket_file_ = transport::SocketFile(path, defaults::kUdsSocketMode);
   if (::listen(listen_fd_.fd, SOMAXCONN) != 0) fail(address_, error_text("cannot listen", errno));
 }
 
@@ -141,7 +141,7 @@ void LocalListener::accept_loop() {
 
 std::optional<std::string> LocalListener::allowed_peer(int fd) const {
   if (!unix_) return endpoint_text(fd, /*remote=*/true);
-  const http::Peer peer = http::unix_peer(fd);
+  const transport::Peer peer = transport::unix_peer(fd);
   if (!allowed_uids_.empty() &&
       (!peer.uid || std::find(allowed_uids_.begin(), allowed_uids_.end(), *peer.uid) == allowed_uids_.end())) {
     log::warn("connection_refused", {{"peer", peer.address}, {"listener", kListenerName},

@@ -5,7 +5,7 @@
 //
 // - Unix socket: a peer is admitted only when its uid (SO_PEERCRED) is in --allowed-peer-uids (when that
 //   list is set), exactly as on the API socket; a refused peer is logged and its connection closed before
-//   it can send a byte to gRPC. The socket file follows the API socket's rules (http/uds_path.h): a
+//   it can send a byte to gRPC. The socket file follows the API socket's rules (transport/uds_path.h): a
 //   private directory, mode 0660, a stale socket replaced safely, removed on exit.
 // - Loopback TCP: any local process may connect (the address is loopback by config validation).
 //
@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "http/uds_path.h"
+#include "transport/uds_path.h"
 
 namespace cryftee::grpc_signer {
 
@@ -36,9 +36,9 @@ class LocalListener {
   // Takes ownership of an admitted connection's file descriptor (non-blocking, close-on-exec).
   using HandOver = std::function<void(int fd)>;
 
-  // Binds and listens on a Unix socket; throws http::ListenerError naming the path and the problem.
+  // Binds and listens on a Unix socket; throws transport::ListenerError naming the path and the problem.
   LocalListener(std::filesystem::path path, std::vector<uid_t> allowed_uids, std::size_t max_connections);
-  // Binds and listens on a loopback address; throws http::ListenerError naming it and the problem.
+  // Binds and listens on a loopback address; throws transport::ListenerError naming it and the problem.
   LocalListener(const HostPort& address, std::size_t max_connections);
   ~LocalListener();
   LocalListener(const LocalListener&) = delete;
@@ -89,7 +89,7 @@ class LocalListener {
   HandOver hand_over_;
   OwnedFd listen_fd_;
   OwnedFd wake_fd_;  // an eventfd that ends accept_loop
-  http::SocketFile socket_file_;  // Unix socket only
+  transport::SocketFile socket_file_;  // Unix socket only
   std::thread thread_;
 
   mutable std::mutex peers_mutex_;

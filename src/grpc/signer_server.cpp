@@ -12,7 +12,7 @@
 #include "config/defaults.h"
 #include "config/values.h"
 #include "grpc/signer_key.h"
-#include "http/listener_error.h"
+#include "transport/listener_error.h"
 #include "util/encoding.h"
 #include "util/log.h"
 
@@ -24,8 +24,8 @@ constexpr std::string_view kFdPeerPrefix = "fd:";  // how gRPC names a connectio
 std::string read_pem(const std::filesystem::path& file, const std::string& listener) {
   std::ifstream stream(file, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
-  if (!stream.good() && !stream.eof()) throw http::ListenerError(listener + ": cannot read " + file.string());
-  if (text.empty()) throw http::ListenerError(listener + ": " + file.string() + " is empty or unreadable");
+  if (!stream.good() && !stream.eof()) throw transport::ListenerError(listener + ": cannot read " + file.string());
+  if (text.empty()) throw transport::ListenerError(listener + ": " + file.string() + " is empty or unreadable");
   return text;
 }
 
@@ -86,7 +86,7 @@ SignerServer::SignerServer(const Config& config, SignerCalls calls)
   }
   server_ = builder.BuildAndStart();
   if (!server_ || (!local_ && bound_port == 0)) {
-    throw http::ListenerError("gRPC signer listener " + where +
+    throw transport::ListenerError("gRPC signer listener " + where +
                               ": cannot listen (the address is in use or not on this machine; choose another "
                               "--grpc-signer-addr)");
   }

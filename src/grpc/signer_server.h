@@ -17,15 +17,15 @@
 #include <grpcpp/server.h>
 
 #include "config/config.h"
+#include "grpc/local_listener.h"
 #include "grpc/signer_calls.h"
 #include "grpc/signer_service.h"
-#include "grpc/local_listener.h"
 
 namespace cryftee::grpc_signer {
 
 class SignerServer {
  public:
-  // Opens the listener and starts serving; throws http::ListenerError naming the address when it cannot.
+  // Opens the listener and starts serving; throws transport::ListenerError naming the address when it cannot.
   SignerServer(const Config& config, SignerCalls calls);
   // Stops accepting, then lets calls in flight finish for up to defaults::kShutdownDrain.
   ~SignerServer();
@@ -43,7 +43,7 @@ class SignerServer {
 
 // When config.grpc_signer is set: chooses the served key among `held` (custody's BLS keys at start;
 // `transient` ones are never chosen unless named, see signer_key.h) and starts the listener. nullptr
-// when no gRPC signer is configured. Throws cryftee::Error when no key fits, http::ListenerError when the
+// when no gRPC signer is configured. Throws cryftee::Error when no key fits, transport::ListenerError when the
 // listener cannot open.
 std::unique_ptr<SignerServer> start_signer_server(const Config& config, const std::vector<BlsKeyInfo>& held,
                                                   const std::vector<std::string>& transient, RegistryHolder& registry,

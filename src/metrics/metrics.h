@@ -3,7 +3,7 @@
 // /metrics on the API and the kiosk listener. Like the logger, there is one set per process
 // (process_metrics()), so the layer that knows a fact records it where it happens: the session records
 // each answer, the custody imports each signature, the dispatcher each module fault. Facts that already
-// have an owner (the registry, Web3Signer's health) are read when a scrape asks (http/metrics_routes.cpp).
+// have an owner (the registry, Web3Signer's health) are read when a scrape asks (api/metrics_routes.cpp).
 //
 // Labels carry only bounded, public values: listener names, route patterns (never the raw path), HTTP
 // methods and statuses, key types, DST names, module ids from the signed manifest and failure kinds. No

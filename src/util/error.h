@@ -1,7 +1,7 @@
 #pragma once
 // Errors are values that carry the HTTP status and machine code chosen where the failure is understood.
 // They become the JSON error shape {"error": code, "message": message} in exactly one place
-// (http/error_response.cpp).
+// (api/error_response.cpp).
 #include <stdexcept>
 #include <string>
 

@@ -1,6 +1,6 @@
 // Fuzzes the HTTP request path as a connection runs it: raw bytes into Beast's request parser with the
-// daemon's default header and body limits, the conversion a session makes (http/beast_request.h), and
-// the daemon's whole routing table (http/daemon_routes.h) with its access policy, JSON bodies, every
+// daemon's default header and body limits, the conversion a session makes (transport/beast_request.h), and
+// the daemon's whole routing table (api/daemon_routes.h) with its access policy, JSON bodies, every
 // handler that needs no engine and the kiosk's static files. Input: one flag byte (listener, peer), then
 // the bytes a client sends; up to four pipelined requests are answered. Every request that parses must
 // get a status from 200 to 599, an error must be the JSON error shape, and nothing may crash or throw.
@@ -15,16 +15,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/cryftgo_tracker.h"
+#include "api/daemon_routes.h"
 #include "attest/attestor.h"
-#include "http/beast_request.h"
-#include "http/cryftgo_tracker.h"
-#include "http/daemon_routes.h"
+#include "transport/beast_request.h"
 #include "util/log.h"
 
 namespace {
 
 using namespace cryftee;
-using namespace cryftee::http;
+using namespace cryftee::api;
+using namespace cryftee::transport;
 
 constexpr int kMaxRequestsPerInput = 4;
 const std::string kAdminToken = "fuzz-admin-token-0123456789";
@@ -99,7 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     rest += used;
     if (error == beast::http::error::need_more) parser.put_eof(error);
     if (error || !parser.is_done()) return 0;  // the session answers these itself (400, 413, 431)
-    Request request = request_from_beast(parser.get(), peer, listener);
+    Request request = request_from_beast(parser.get(), peer);
+    request.listener = listener;
     check(daemon.router.handle(request));
     if (!parser.keep_alive()) return 0;
   }

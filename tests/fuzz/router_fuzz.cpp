@@ -8,19 +8,20 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http/json_body.h"
-#include "http/router.h"
+#include "api/json_body.h"
+#include "api/json_response.h"
+#include "api/router.h"
 
 namespace {
 
-using namespace cryftee::http;
+using namespace cryftee::api;
 
 const std::string kToken = "fuzz-admin-token-0123456789";
 
 Router make_router(bool with_token, bool loopback_admin) {
   Router router(AccessPolicy{with_token ? &kToken : nullptr, loopback_admin});
-  auto echo = [](const Request& request) { return Response::json(json_object_body(request)); };
-  router.add("GET", "/v1/staking/status", Access::ReadOnly, [](const Request& r) { return Response::json({{"q", r.query}}); });
+  auto echo = [](const Request& request) { return json_response(json_object_body(request)); };
+  router.add("GET", "/v1/staking/status", Access::ReadOnly, [](const Request& r) { return json_response({{"q", r.query}}); });
   router.add("POST", "/v1/staking/bls/sign", Access::Staking, echo);
   router.add("POST", "/v1/admin/reload-modules", Access::Admin, echo);
   router.add_prefix("/", Access::ReadOnly, [](const Request& r) { return Response{200, "text/plain", r.path, {}}; });

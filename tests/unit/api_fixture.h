@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "api/api_routes.h"
+#include "api/cryftgo_tracker.h"
 #include "attest/attestor.h"
-#include "http/api_routes.h"
-#include "http/cryftgo_tracker.h"
 
-namespace cryftee::http::api_test {
+namespace cryftee::api::api_test {
 
 using nlohmann::json;
 
@@ -78,4 +78,4 @@ class ApiRoutes : public ::testing::Test {
   Router router{AccessPolicy{&admin_token, true}};
 };
 
-}  // namespace cryftee::http::api_test
+}  // namespace cryftee::api::api_test

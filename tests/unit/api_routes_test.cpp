@@ -1,5 +1,5 @@
 // The /v1 routes through the real router, with a hand-built registry and a real Attestor.
-#include "http/api_routes.h"
+#include "api/api_routes.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include "util/error.h"
 #include "version.h"
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 using nlohmann::json;
@@ -240,4 +240,4 @@ TEST_F(ApiRoutes, ReloadNeedsTheTokenFromRemotePeers) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

@@ -1,10 +1,10 @@
 // cryftgo's `type` and the seed's `dst` settle into one "sig" | "pop" before the module sees the request.
 #include <gtest/gtest.h>
 
-#include "http/bls_sign_request.h"
+#include "api/bls_sign_request.h"
 #include "util/error.h"
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 using nlohmann::json;
@@ -61,4 +61,4 @@ TEST(BlsSignRequest, TypeAndDstMustAgree) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

@@ -1,11 +1,11 @@
-#include "http/connection_book.h"
+#include "transport/connection_book.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
-namespace cryftee::http {
+namespace cryftee::transport {
 namespace {
 
 using namespace std::chrono_literals;
@@ -69,9 +69,9 @@ TEST(ConnectionBook, AConnectionEnteringDuringTheDrainIsToldToo) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::transport
 
-namespace cryftee::http {
+namespace cryftee::transport {
 namespace {
 
 TEST(ConnectionBook, CountsEachPeerAgainstItsOwnLimit) {
@@ -89,4 +89,4 @@ TEST(ConnectionBook, CountsEachPeerAgainstItsOwnLimit) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::transport

@@ -1,4 +1,4 @@
-#include "http/cryftgo_tracker.h"
+#include "api/cryftgo_tracker.h"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,16 @@
-#include "http/kiosk_hosts.h"
+#include "api/kiosk_hosts.h"
 
 #include <boost/beast/http/fields.hpp>
+#include <algorithm>
+#include <optional>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "http/request_head.h"
+#include "api/json_response.h"
+#include "api/listener_fronts.h"
+#include "transport/request_head.h"
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 namespace ip = boost::asio::ip;
@@ -49,36 +53,78 @@ boost::beast::http::fields head(std::initializer_list<std::pair<const char*, con
   return out;
 }
 
-std::string error_of(const std::optional<Response>& response) {
-  return response ? nlohmann::json::parse(response->body)["error"].get<std::string>() : "";
-}
+std::string error_of(const std::optional<Error>& error) { return error ? error->code() : ""; }
 
 TEST(RequestHead, RefusesDuplicateHostAndOtherTransferEncodings) {
-  EXPECT_FALSE(refuse_head(head({{"Host", "localhost"}}), nullptr));
-  EXPECT_FALSE(refuse_head(head({{"Host", "localhost"}, {"Transfer-Encoding", "Chunked"}}), nullptr));
-  const auto duplicate = refuse_head(head({{"Host", "localhost"}, {"Host", "evil.example"}}), nullptr);
+  using transport::refuse_head;
+  EXPECT_FALSE(refuse_head(head({{"Host", "localhost"}})));
+  EXPECT_FALSE(refuse_head(head({{"Host", "localhost"}, {"Transfer-Encoding", "Chunked"}})));
+  const auto duplicate = refuse_head(head({{"Host", "localhost"}, {"Host", "evil.example"}}));
   ASSERT_TRUE(duplicate);
-  EXPECT_EQ(duplicate->status, 400);
+  EXPECT_EQ(duplicate->status(), 400);
   EXPECT_EQ(error_of(duplicate), "duplicate_host");
   for (const char* encoding : {"gzip, chunked", "identity", "gzip"}) {
-    const auto refused = refuse_head(head({{"Transfer-Encoding", encoding}}), nullptr);
+    const auto refused = refuse_head(head({{"Transfer-Encoding", encoding}}));
     EXPECT_EQ(error_of(refused), "unsupported_transfer_encoding") << encoding;
   }
-  EXPECT_EQ(error_of(refuse_head(head({{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "chunked"}}), nullptr)),
+  EXPECT_EQ(error_of(refuse_head(head({{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "chunked"}}))),
             "unsupported_transfer_encoding");
 }
 
-TEST(RequestHead, TheKioskAnswersForeignHostsWith421) {
-  const KioskHosts loopback = hosts("127.0.0.1");
-  EXPECT_FALSE(refuse_head(head({{"Host", "127.0.0.1:323"}}), &loopback));
-  const auto foreign = refuse_head(head({{"Host", "evil.example"}}), &loopback);
-  ASSERT_TRUE(foreign);
-  EXPECT_EQ(foreign->status, 421);
-  EXPECT_EQ(error_of(foreign), "misdirected_request");
-  EXPECT_EQ(error_of(refuse_head(head({}), &loopback)), "misdirected_request");
-  // The API listener has no Host allow-list.
-  EXPECT_FALSE(refuse_head(head({{"Host", "evil.example"}}), nullptr));
+// What a front answers, waiting for it.
+Response answer(const transport::Handler& front, Request request) {
+  std::optional<Response> out;
+  front.handle(std::move(request), [&out](Response response) { out = std::move(response); });
+  return *out;
+}
+
+Request kiosk_get(std::optional<std::string> host) {
+  Request request;
+  request.method = "GET";
+  request.target = request.path = "/v1/runtime/self";
+  if (host) request.headers["host"] = *host;
+  request.peer.transport = PeerTransport::Tcp;
+  return request;
+}
+
+TEST(KioskFront, AnswersForeignHostsWith421AndMarksItsRequests) {
+  Router router(AccessPolicy{});
+  std::optional<ListenerKind> seen;
+  router.add("GET", "/v1/runtime/self", Access::ReadOnly, [&seen](const Request& request) {
+    seen = request.listener;
+    return json_response({{"ok", true}});
+  });
+  const KioskFront kiosk(router, hosts("127.0.0.1"));
+  const Response served = answer(kiosk, kiosk_get("127.0.0.1:323"));
+  EXPECT_EQ(served.status, 200);
+  EXPECT_EQ(seen, ListenerKind::Kiosk);
+  // Every kiosk answer carries its security headers.
+  EXPECT_TRUE(std::any_of(served.headers.begin(), served.headers.end(),
+                          [](const auto& header) { return header.first == "Content-Security-Policy"; }));
+  for (const auto& host : std::vector<std::optional<std::string>>{"evil.example", std::nullopt}) {
+    seen.reset();
+    const Response foreign = answer(kiosk, kiosk_get(host));
+    EXPECT_EQ(foreign.status, 421);
+    EXPECT_EQ(foreign.error_code, "misdirected_request");
+    EXPECT_FALSE(seen) << "no route runs for a foreign Host";
+  }
+  // The API front has no Host allow-list.
+  const ApiFront api(router);
+  EXPECT_EQ(answer(api, kiosk_get("evil.example")).status, 200);
+  EXPECT_EQ(seen, ListenerKind::Api);
+}
+
+TEST(ListenerFronts, RenderTheTransportsRefusalsAsJsonErrors) {
+  Router router(AccessPolicy{});
+  const ApiFront api(router);
+  const KioskFront kiosk(router, hosts("127.0.0.1"));
+  for (const transport::Handler* front : {static_cast<const transport::Handler*>(&api), static_cast<const transport::Handler*>(&kiosk)}) {
+    const Response refused = front->refuse(Error(413, "body_too_large", "too big"));
+    EXPECT_EQ(refused.status, 413);
+    EXPECT_EQ(refused.error_code, "body_too_large");
+    EXPECT_EQ(nlohmann::json::parse(refused.body), nlohmann::json({{"error", "body_too_large"}, {"message", "too big"}}));
+  }
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

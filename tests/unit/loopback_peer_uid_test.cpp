@@ -6,9 +6,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "http/loopback_peer_uid.h"
+#include "transport/loopback_peer_uid.h"
 
-namespace cryftee::http {
+namespace cryftee::transport {
 namespace {
 
 namespace asio = boost::asio;
@@ -65,4 +65,4 @@ TEST(LoopbackPeerUid, AnUnknownPeerIsNotNamed) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::transport

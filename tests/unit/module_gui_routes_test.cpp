@@ -1,4 +1,4 @@
-#include "http/module_gui_routes.h"
+#include "api/module_gui_routes.h"
 
 #include <filesystem>
 #include <fstream>
@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 namespace fs = std::filesystem;
@@ -153,4 +153,4 @@ TEST_F(ModuleGuiRoutes, KioskStaticFilesStillServeOtherPaths) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

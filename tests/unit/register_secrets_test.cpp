@@ -1,13 +1,13 @@
 // needs_key_derivation: which register requests go to the key-derivation queue, and that a keystore the
 // bounds refuse is answered at once instead of waiting there.
-#include "http/register_secrets.h"
+#include "api/register_secrets.h"
 
 #include <gtest/gtest.h>
 
 #include "crypto/eip2335.h"
 #include "util/error.h"
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 nlohmann::json cheap_keystore() {
@@ -45,4 +45,4 @@ TEST(NeedsKeyDerivation, RefusesAKeystoreBeyondTheBoundsAtOnce) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

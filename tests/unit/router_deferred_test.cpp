@@ -5,10 +5,11 @@
 #include <future>
 #include <thread>
 
-#include "http/router.h"
+#include "api/json_response.h"
+#include "api/router.h"
 #include "util/error.h"
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 Request post(std::string path, ListenerKind listener = ListenerKind::Api) {
@@ -24,7 +25,7 @@ TEST(RouterDeferred, AnswersFromAnotherThread) {
   Router router(AccessPolicy{});
   std::thread worker;
   router.add_deferred("POST", "/v1/slow", Access::Staking, [&worker](const Request&, std::function<void(Answer)> finish) {
-    worker = std::thread([finish] { finish([] { return Response::json({{"done", true}}); }); });
+    worker = std::thread([finish] { finish([] { return json_response({{"done", true}}); }); });
   });
   std::promise<Response> answered;
   int replies = 0;
@@ -58,4 +59,4 @@ TEST(RouterDeferred, ErrorsBeforeAndAfterTheHandOffAreJsonErrors) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

@@ -1,10 +1,11 @@
-#include "http/router.h"
+#include "api/router.h"
 
+#include "api/json_response.h"
 #include "util/error.h"
 
 #include <gtest/gtest.h>
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 Request make(std::string method, std::string path, PeerTransport transport = PeerTransport::Unix,
@@ -20,9 +21,9 @@ Request make(std::string method, std::string path, PeerTransport transport = Pee
 
 Router make_router(const std::string* token, bool loopback_admin = true) {
   Router router(AccessPolicy{token, loopback_admin});
-  router.add("GET", "/v1/staking/status", Access::ReadOnly, [](const Request&) { return Response::json({{"ok", true}}); });
-  router.add("POST", "/v1/staking/bls/sign", Access::Staking, [](const Request&) { return Response::json({{"signed", true}}); });
-  router.add("POST", "/v1/admin/reload-modules", Access::Admin, [](const Request&) { return Response::json({{"reloaded", true}}); });
+  router.add("GET", "/v1/staking/status", Access::ReadOnly, [](const Request&) { return json_response({{"ok", true}}); });
+  router.add("POST", "/v1/staking/bls/sign", Access::Staking, [](const Request&) { return json_response({{"signed", true}}); });
+  router.add("POST", "/v1/admin/reload-modules", Access::Admin, [](const Request&) { return json_response({{"reloaded", true}}); });
   router.add("GET", "/v1/throws", Access::ReadOnly, [](const Request&) -> Response { throw cryftee::not_found("no such key", "key_not_found"); });
   return router;
 }
@@ -270,9 +271,9 @@ TEST(ParseTarget, SplitsAndDecodesTheQuery) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 TEST(Router, AnswersJsonEvenWhenThePathIsNotUtf8) {
@@ -283,4 +284,4 @@ TEST(Router, AnswersJsonEvenWhenThePathIsNotUtf8) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

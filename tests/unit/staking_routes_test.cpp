@@ -4,7 +4,7 @@
 
 #include "api_fixture.h"
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 using nlohmann::json;
@@ -26,4 +26,4 @@ TEST_F(ApiRoutes, StakingRoutesCheckJsonThenNeedARuntime) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

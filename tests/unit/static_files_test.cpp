@@ -1,4 +1,4 @@
-#include "http/static_files.h"
+#include "api/static_files.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 
 #include "util/error.h"
 
-namespace cryftee::http {
+namespace cryftee::api {
 namespace {
 
 namespace fs = std::filesystem;
@@ -105,4 +105,4 @@ TEST(ContentTypes, ByExtensionCaseInsensitive) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::api

@@ -1,4 +1,4 @@
-#include "http/uds_path.h"
+#include "transport/uds_path.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "http/listener_error.h"
+#include "transport/listener_error.h"
 
-namespace cryftee::http {
+namespace cryftee::transport {
 namespace {
 
 namespace fs = std::filesystem;
@@ -110,4 +110,4 @@ TEST_F(UdsPathTest, SocketFileSetsTheModeAndRemovesOnlyItsOwnSocket) {
 }
 
 }  // namespace
-}  // namespace cryftee::http
+}  // namespace cryftee::transport

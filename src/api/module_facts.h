@@ -1,0 +1,24 @@
+#pragma once
+// What the module runtime (dispatcher, engine) and key custody report to the status and schema routes.
+// The daemon sets ApiContext::runtime_facts to a closure over module_runtime_facts (and
+// add_web3signer_facts when Web3Signer is in use).
+#include "api/runtime_facts.h"
+
+namespace cryftee {
+class KeyCustody;
+class Web3SignerCustody;
+struct Web3SignerHealthSnapshot;
+namespace runtime {
+class Dispatcher;
+}
+}  // namespace cryftee
+
+namespace cryftee::api {
+
+RuntimeFacts module_runtime_facts(const runtime::Dispatcher& dispatcher, const KeyCustody& custody);
+
+// Adds what the Web3Signer health checker last saw, and the keys known to be in Web3Signer, to `facts`.
+void add_web3signer_facts(RuntimeFacts& facts, const Web3SignerHealthSnapshot& health,
+                          const Web3SignerCustody& custody);
+
+}  // namespace cryftee::api

@@ -1,0 +1,149 @@
+// The staking routes (and the generic module call route): each request goes to the module that is the
+// default for its capability family, runs there under its limits, and comes back with moduleId and
+// moduleVersion added. Secret-bearing fields of register requests are taken out first
+// (register_secrets.h): the module sees only the keyHandle of what was imported. Register answers also say
+// where the key lives (custody, durable, sealer, web3signerCopy), from custody itself rather than from the
+// module, so a module cannot claim a durability it does not have.
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "api/api_routes.h"
+#include "api/bls_sign_request.h"
+#include "api/json_body.h"
+#include "api/json_response.h"
+#include "api/key_quota.h"
+#include "api/register_secrets.h"
+#include "custody/durable_custody.h"
+#include "custody/web3signer_custody.h"
+#include "runtime/dispatch.h"
+#include "util/error.h"
+#include "util/process_protection.h"
+#include "util/work_queue.h"
+
+namespace cryftee::api {
+namespace {
+
+struct StakingRoute {
+  const char* path;
+  const char* capability;
+  const char* family;
+};
+
+constexpr StakingRoute kStakingRoutes[] = {
+    {"/v1/staking/bls/register", "bls_register", "bls"},
+    {"/v1/staking/bls/sign", "bls_sign", "bls"},
+    {"/v1/staking/tls/register", "tls_register", "tls"},
+    {"/v1/staking/tls/sign", "tls_sign", "tls"},
+};
+
+runtime::Dispatcher& dispatcher(ApiContext& context) {
+  if (context.dispatcher == nullptr || context.custody == nullptr) {
+    throw unavailable("no module runtime is attached to this daemon, so no module can run", "no_runtime");
+  }
+  return *context.dispatcher;
+}
+
+Response answer(nlohmann::json response, const ModuleRecord& module, std::string_view operation, ApiContext& context) {
+  if (operation.ends_with("_register") && response.is_object() && response.contains("keyHandle") &&
+      response["keyHandle"].is_string()) {
+    const std::string handle = response["keyHandle"].get<std::string>();
+    const bool in_web3signer = context.web3signer != nullptr && context.web3signer->known(handle).has_value();
+    response.update(context.custody->key_facts(handle, in_web3signer));
+  }
+  response["moduleId"] = module.entry.id;
+  response["moduleVersion"] = module.entry.version;
+  return json_response(response);
+}
+
+// Whether a register request counts against its client's key quota: not when it only looks a key up
+// (mode "verify") or carries the admin token.
+bool counts_against_quota(const ApiContext& context, const Request& request, const nlohmann::json& body) {
+  const std::string* admin_token = context.config.admin_token ? &*context.config.admin_token : nullptr;
+  const auto mode = body.find("mode");
+  const bool only_looks_up = mode != body.end() && mode->is_string() && *mode == "verify";
+  return !only_looks_up && !presents_admin_token(request, admin_token);
+}
+
+// Runs `operation` of `module`, first taking the secrets of a register request into custody (counted
+// against the client's key quota; a registration that fails is given back). When that means deriving a
+// key from a keystore password, the whole call moves to the key-derivation queue so the I/O thread is free
+// at once; a full queue is a 503.
+void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, const Request& request,
+                 const std::shared_ptr<const Registry>& registry, const ModuleRecord& module, std::string operation,
+                 nlohmann::json body, const std::function<void(Answer)>& finish) {
+  runtime::Dispatcher& runtime = dispatcher(context);
+  if (operation == "bls_sign") settle_bls_sign_dst(body);
+  const bool registers = operation.ends_with("_register");
+  const bool derives = registers && context.key_derivation != nullptr && needs_key_derivation(operation, body);
+  std::optional<std::string> counted_client;
+  if (registers && counts_against_quota(context, request, body)) {
+    quota->take(request.peer.limit_key);
+    counted_client = request.peer.limit_key;
+  }
+  auto run = [&context, &runtime, registry, &module, quota, counted_client, registers, operation,
+              body = std::move(body)]() mutable -> Response {
+    try {
+      if (registers) {
+        take_register_secrets(operation, body, *context.custody);
+        scrub_thread_traces();  // the frames that decoded and derived the secret are done
+      }
+      return answer(runtime.call(module, operation, body), module, operation, context);
+    } catch (...) {
+      if (counted_client) quota->give_back(*counted_client);
+      throw;
+    }
+  };
+  if (!derives) return finish(std::move(run));
+  const bool queued = context.key_derivation->try_submit(
+      [finish, run = std::move(run)]() mutable { finish(std::move(run)); });
+  if (!queued) {
+    if (counted_client) quota->give_back(*counted_client);
+    throw unavailable("too many keystore imports are waiting for key derivation; try again shortly",
+                      "key_derivation_busy");
+  }
+}
+
+}  // namespace
+
+void add_staking_routes(Router& router, ApiContext& context) {
+  auto quota = std::make_shared<KeyQuota>(context.config.limits.max_keys_per_peer);
+  for (const StakingRoute& route : kStakingRoutes) {
+    router.add_deferred("POST", route.path, Access::Staking,
+                        [&context, &route, quota](const Request& request, std::function<void(Answer)> finish) {
+                          nlohmann::json body = json_object_body(request);
+                          dispatcher(context);
+                          std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
+                          const ModuleRecord& module = registry->serving(route.family, route.capability);
+                          call_module(context, quota, request, registry, module, route.capability, std::move(body),
+                                      finish);
+                          // Parsing the body left the request's secret fields in frames below this one.
+                          if (std::string_view(route.capability).ends_with("_register")) scrub_thread_traces();
+                        });
+  }
+
+  // Any loaded module's declared operation: {"moduleId", "operation", "request": {...}}. Used for modules
+  // that are not the default for a family (debug_v1) and by operators' tools.
+  router.add_deferred("POST", "/v1/modules/call", Access::Staking,
+                      [&context, quota](const Request& request, std::function<void(Answer)> finish) {
+    nlohmann::json body = json_object_body(request);
+    dispatcher(context);
+    const std::string id = body.value("moduleId", "");
+    const std::string operation = body.value("operation", "");
+    if (id.empty() || operation.empty()) {
+      throw bad_request("'moduleId' and 'operation' are required", "missing_field");
+    }
+    nlohmann::json module_request = body.value("request", nlohmann::json::object());
+    if (!module_request.is_object()) throw bad_request("'request' must be a JSON object", "invalid_field");
+    const std::shared_ptr<const Registry> registry = context.registry.current();
+    const ModuleRecord* module = registry->find(id);
+    if (module == nullptr) throw not_found("no module '" + id + "' is in the manifest", "module_not_found");
+    if (!declares(*module, operation)) {
+      throw not_found("module '" + id + "' does not declare the operation '" + operation + "'", "unknown_operation");
+    }
+    call_module(context, quota, request, registry, *module, operation, std::move(module_request), finish);
+    if (operation.ends_with("_register")) scrub_thread_traces();
+  });
+}
+
+}  // namespace cryftee::api

@@ -1,0 +1,327 @@
+#pragma once
+// One HTTP/1.1 connection with keep-alive, the same code over a Unix socket, plain TCP and TLS. Each
+// connection runs on its own strand of the shared thread pool, so a handler that blocks holds up only its
+// own connection. The limits (header and body size, request and idle time) are enforced here; every
+// error a client can cause is answered with the JSON error shape or a quiet close, never a crash.
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "transport/beast_request.h"
+#include "transport/connection_book.h"
+#include "transport/handler.h"
+#include "transport/message.h"
+#include "transport/request_head.h"
+#include "transport/response_observer.h"
+#include "util/log.h"
+
+namespace cryftee::transport {
+
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+
+using UnixStream = beast::basic_stream<asio::local::stream_protocol>;
+using TcpStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// How long a closing connection keeps reading (and discarding) what the client still sends, so the
+// client reads our final answer instead of a reset.
+inline constexpr std::chrono::milliseconds kLingerOnClose{1'000};
+// How much a connection reads at once while it waits for the first bytes of a request.
+inline constexpr std::size_t kFirstReadBytes = 4096;
+
+struct SessionSettings {
+  const Handler& handler;
+  Limits limits;  // idle_timeout is the listener's own (the kiosk's is shorter)
+  std::string listener_name;  // for logs: "uds", "https", "kiosk"
+  ResponseObserver observer;  // may be empty
+  // Set for a connection over its listener's budget: it is answered this (a 503) at once and closed.
+  std::optional<Response> refusal = std::nullopt;
+};
+
+template <typename Stream>
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  Session(Stream stream, Peer peer, const SessionSettings& settings, ConnectionBook& book)
+      : stream_(std::move(stream)), peer_(std::move(peer)), settings_(settings), book_(book) {}
+
+  ~Session() override { book_.leave(peer_.limit_key); }
+
+  void start() {
+    book_.enter(this->shared_from_this());
+    if constexpr (kTls) {
+      lowest().expires_after(settings_.limits.request_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code error) { self->on_handshake(error); });
+    } else {
+      asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
+    }
+  }
+
+  void begin_shutdown() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->stop_requested_ = true;
+      if (self->idle_) self->lowest().cancel();
+    });
+  }
+
+ private:
+  auto& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void on_handshake(beast::error_code error) {
+    if (error) {
+      log::debug("tls_handshake_failed", {{"peer", peer_.address}, {"error", error.message()}});
+      return lowest().close();
+    }
+    SSL* ssl = stream_.native_handle();
+    X509* certificate = SSL_get1_peer_certificate(ssl);
+    peer_.client_cert_verified = certificate != nullptr && SSL_get_verify_result(ssl) == X509_V_OK;
+    X509_free(certificate);
+    begin();
+  }
+
+  // A refused connection gets its 503 without waiting for a request (an idle client would otherwise
+  // see only a close); others wait for their first request.
+  void begin() {
+    if (settings_.refusal) return send(*settings_.refusal, RequestSummary{}, false);
+    wait_for_request();
+  }
+
+  // Waits for the first bytes of the next request under the idle timeout; the request timeout starts
+  // only when the client begins to send, so keep-alive connections may stay quiet for longer.
+  void wait_for_request() {
+    if (stop_requested_) return lowest().close();
+    if (buffer_.size() > 0) return read_header();
+    idle_ = true;
+    lowest().expires_after(settings_.limits.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = this->shared_from_this()](beast::error_code error, std::size_t bytes) {
+                              self->on_first_bytes(error, bytes);
+                            });
+  }
+
+  void on_first_bytes(beast::error_code error, std::size_t bytes) {
+    idle_ = false;
+    // End of stream, idle timeout, shutdown: nothing was asked, so nothing is answered or logged loudly.
+    if (error) return lowest().close();
+    buffer_.commit(bytes);
+    read_header();
+  }
+
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(settings_.limits.max_header_bytes, UINT32_MAX)));
+    // The body limit is applied once the headers are in, so an oversized Content-Length is answered
+    // with the method and path known (see on_header).
+    parser_->body_limit(boost::none);
+    lowest().expires_after(settings_.limits.request_timeout);
+    // A client usually sends a small request in one write, which the first read already holds: parse
+    // it from the buffer instead of going round the event loop for it.
+    if (buffer_.size() > 0) {
+      beast::error_code error;
+      buffer_.consume(parser_->put(buffer_.data(), error));
+      if (error != beast::http::error::need_more) return on_header(error);
+    }
+    beast::http::async_read_header(stream_, buffer_, *parser_,
+                                   [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                                     self->on_header(error);
+                                   });
+  }
+
+  void on_header(beast::error_code error) {
+    started_ = std::chrono::steady_clock::now();
+    if (error) return on_read_error(error);
+    if (auto refusal = refuse_head(parser_->get().base())) {
+      return send(settings_.handler.refuse(*refusal), describe_request(), false);
+    }
+    const auto length = parser_->content_length();
+    if (length && *length > settings_.limits.max_body_bytes) return refuse_body(std::to_string(*length) + " bytes");
+    if (parser_->is_done()) return dispatch();
+    parser_->body_limit(settings_.limits.max_body_bytes);
+    if (beast::iequals(parser_->get()[beast::http::field::expect], "100-continue")) return send_continue();
+    read_body();
+  }
+
+  // The client waits for this before it sends the body; refusals above are sent instead of it.
+  void send_continue() {
+    continue_.emplace(beast::http::status::continue_, 11);
+    beast::http::async_write(stream_, *continue_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+      self->continue_.reset();
+      if (error) return self->lowest().close();
+      self->read_body();
+    });
+  }
+
+  void read_body() {
+    if (buffer_.size() > 0) {
+      beast::error_code error;
+      buffer_.consume(parser_->put(buffer_.data(), error));
+      if (error && error != beast::http::error::need_more) return on_body(error);
+      if (parser_->is_done()) return on_body({});
+    }
+    beast::http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code e, std::size_t) {
+      self->on_body(e);
+    });
+  }
+
+  void on_body(beast::error_code error) {
+    if (error) return on_read_error(error);
+    dispatch();
+  }
+
+  void refuse_body(const std::string& size) {
+    send(settings_.handler.refuse(Error(413, "body_too_large",
+                                        "the request body (" + size + ") is larger than the limit of " +
+                                            std::to_string(settings_.limits.max_body_bytes) + " bytes (--max-body-bytes)")),
+         describe_request(), false);
+  }
+
+  void on_read_error(beast::error_code error) {
+    namespace http = beast::http;
+    if (error == http::error::header_limit) {
+      return send(settings_.handler.refuse(Error(431, "headers_too_large",
+                                                 "the request headers are larger than the limit of " +
+                                                     std::to_string(settings_.limits.max_header_bytes) +
+                                                     " bytes (--max-header-bytes)")),
+                  describe_request(), false);
+    }
+    if (error == http::error::body_limit) return refuse_body("sent in chunks");
+    if (error == beast::error::timeout) {
+      // basic_stream has already closed the socket: a slow client loses its connection, nobody else waits.
+      log::warn("request_timed_out", {{"peer", peer_.address}, {"listener", settings_.listener_name},
+                                      {"timeout_ms", settings_.limits.request_timeout.count()}});
+      return;
+    }
+    if (error.category() == http::make_error_code(http::error::bad_method).category() &&
+        error != http::error::partial_message && error != http::error::end_of_stream) {
+      return send(settings_.handler.refuse(bad_request("the request is not valid HTTP/1.1: " + error.message(), "malformed_http")),
+                  describe_request(), false);
+    }
+    log::debug("connection_closed_mid_request", {{"peer", peer_.address}, {"error", error.message()}});
+    lowest().close();
+  }
+
+  struct RequestSummary {
+    std::string method = "-";
+    std::string path = "-";
+  };
+
+  RequestSummary describe_request() const {
+    RequestSummary summary;
+    if (parser_ && parser_->is_header_done()) {
+      const auto& message = parser_->get();
+      summary.method = std::string(message.method_string());
+      std::map<std::string, std::string> no_query;
+      parse_target(std::string(message.target()), summary.path, no_query);
+    }
+    return summary;
+  }
+
+  // A deferred route (key derivation) answers from another thread; the answer comes back to this
+  // connection's strand, where nothing else runs in the meantime because no read is pending.
+  void dispatch() {
+    const bool keep_alive = parser_->keep_alive();
+    Request request = request_from_beast(parser_->get(), peer_);
+    RequestSummary summary{request.method, request.path};
+    // The read buffer may still hold the body's bytes (a keystore password): give its memory back, which
+    // zeroes it (src/zero_on_free.cpp), unless a pipelined request is already waiting in it.
+    if (buffer_.size() == 0) buffer_.shrink_to_fit();
+    settings_.handler.handle(std::move(request), [self = this->shared_from_this(), summary, keep_alive](Response response) {
+      asio::dispatch(self->stream_.get_executor(), [self, summary, keep_alive, response = std::move(response)]() mutable {
+        self->send(std::move(response), summary, keep_alive);
+      });
+    });
+  }
+
+  void send(Response response, const RequestSummary& summary, bool keep_alive) {
+    namespace http = beast::http;
+    if (settings_.observer) settings_.observer(response);
+    const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    metrics::process_metrics().observe_request(settings_.listener_name, summary.method,
+                                               response.route.empty() ? metrics::kUnmatchedRoute : response.route,
+                                               response.status, duration / 1000);
+    // Refusals are logged by the server, a line per burst rather than per connection.
+    if (!settings_.refusal) {
+      log::info("request", {{"method", summary.method}, {"route", summary.path}, {"status", response.status},
+                            {"duration_ms", std::round(duration * 1000) / 1000}, {"peer", peer_.address},
+                            {"listener", settings_.listener_name}});
+    }
+
+    keep_alive_ = keep_alive && !stop_requested_;
+    response_.emplace();
+    response_->version(11);
+    response_->result(static_cast<unsigned>(response.status));
+    response_->set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) response_->set(name, value);
+    response_->keep_alive(keep_alive_);
+    response_->body() = std::move(response.body);
+    response_->prepare_payload();
+    // HEAD: the headers of the GET answer (Content-Length included) without its body.
+    if (summary.method == "HEAD") response_->body().clear();
+
+    lowest().expires_after(settings_.limits.request_timeout);
+    http::async_write(stream_, *response_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+      self->on_write(error);
+    });
+  }
+
+  void on_write(beast::error_code error) {
+    if (error) return lowest().close();
+    response_.reset();
+    if (!keep_alive_) return close_after_answer();
+    // A body the handler never looked at (it answered early) is already consumed by the parser.
+    parser_.reset();
+    wait_for_request();
+  }
+
+  // Half-closes and reads away what the client still sends, so it sees our answer rather than a reset.
+  void close_after_answer() {
+    if constexpr (kTls) {
+      lowest().close();
+    } else {
+      beast::error_code ignored;
+      lowest().socket().shutdown(asio::socket_base::shutdown_send, ignored);
+      lowest().expires_after(kLingerOnClose);
+      discard_until_closed();
+    }
+  }
+
+  void discard_until_closed() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                              if (error) return self->lowest().close();
+                              self->discard_until_closed();
+                            });
+  }
+
+  Stream stream_;
+  Peer peer_;
+  const SessionSettings& settings_;
+  ConnectionBook& book_;
+  beast::flat_buffer buffer_;
+  std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
+  std::optional<beast::http::response<beast::http::string_body>> response_;
+  std::optional<beast::http::response<beast::http::empty_body>> continue_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool idle_ = false;
+  bool keep_alive_ = false;
+  bool stop_requested_ = false;
+};
+
+}  // namespace cryftee::transport
