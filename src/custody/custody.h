@@ -125,7 +125,6 @@ class Custody {
   // --- Where keys live, the key store, the attestation key ---
   // "memory": shown in status as the key custody backend of this process.
   std::string_view backend_name() const noexcept { return local_.backend_name(); }
-  bool durable() const noexcept { return local_.durable(); }
   // For register answers: {"custody", "durable", "sealer", "web3signerCopy"} (durable_custody.h).
   nlohmann::json key_facts(std::string_view handle) const;
   nlohmann::json key_store_status(bool with_sealer_facts) const { return local_.status(with_sealer_facts); }
