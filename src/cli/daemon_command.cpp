@@ -193,7 +193,7 @@ int serve(Config& config) {
 
   // Before the API opens, so a node that waits for the API finds the signer listening.
   const auto signer_listener =
-      grpc_signer::start_signer_server(config, custody.bls_keys(), transient_keys, registry, dispatcher);
+      grpc_signer::start_signer_server(config, custody, transient_keys, registry, dispatcher);
   const api::DaemonListeners listeners(config, router, [&cryftgo](const transport::Response& response) {
     cryftgo.record(response.status, response.error_code);
   });
