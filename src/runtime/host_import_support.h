@@ -35,7 +35,7 @@ inline HostImport cryftee_import(std::string name, FunctionType type, engine::Ho
 
 // The custody of the call; the engine passes a context to every host callback of a call_module().
 inline Custody& custody_of(CallContext* context) {
-  if (context == nullptr) throw internal_error("a custody import ran outside a module call", "custody_unavailable");
+  if (context == nullptr) throw internal_error("a custody import ran outside a module call", "no_call_context");
   return context->custody;
 }
 
