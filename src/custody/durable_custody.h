@@ -1,9 +1,10 @@
 #pragma once
 // Key custody with a durable home: the one place where the sealed key store (key_store/) meets memory
-// custody. The custody façade (custody.h) owns it and reaches it for every key this process holds. Every key registered through it is held in memory custody for signing and, when the sealer is
-// durable (tpm, passphrase), written to the key store first-class: a register call answers only after its
-// record is on disk, and a key whose record cannot be written is not kept at all. At start, open() unseals
-// every record back into memory custody, so `verify` after a restart finds the same keys.
+// custody. The custody façade (custody.h) owns it and reaches it for every key this process holds. Every key
+// registered through it is held in memory custody for signing and, when the sealer is durable (tpm,
+// passphrase), written to the key store first-class: a register call answers only after its record is on
+// disk, and a key whose record cannot be written is not kept at all. At start, open() unseals every record
+// back into memory custody, so `verify` after a restart finds the same keys.
 //
 // What is written: BLS keys from generate and import (raw secret or keystore), TLS keys generated or
 // imported (PEM), copies of Web3Signer "persistent" keys (so raw Avalanche messages can be signed after a
