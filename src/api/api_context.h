@@ -12,8 +12,7 @@
 namespace cryftee {
 class Attestor;           // attest/attestor.h
 class CryftgoTracker;  // api/cryftgo_tracker.h
-class DurableCustody;     // custody/durable_custody.h
-class Web3SignerCustody;  // custody/web3signer_custody.h
+class Custody;            // custody/custody.h
 class WorkQueue;          // util/work_queue.h
 namespace runtime {
 class Dispatcher;  // runtime/dispatch.h
@@ -30,14 +29,13 @@ struct ApiContext {
   Attestor& attestor;
   CryftgoTracker& cryftgo;
   std::chrono::system_clock::time_point started_at;
+  // Every key, in whichever backend holds it (memory, the key store, Web3Signer when enabled).
+  Custody& custody;
   // What the engine, key custody and the Web3Signer client report (api/runtime_facts.h); empty until one
   // of them is attached, and then status and schema say that part is absent.
   std::function<RuntimeFacts()> runtime_facts = {};
-  // Runs module operations and holds the keys; null until attached, and staking routes then answer 503.
+  // Runs module operations; null when no module runtime is attached, and staking routes then answer 503.
   runtime::Dispatcher* dispatcher = nullptr;
-  DurableCustody* custody = nullptr;
-  // Keys held by Web3Signer; null when Web3Signer is not enabled (its admin routes then answer 422).
-  Web3SignerCustody* web3signer = nullptr;
   // The outcome of the last reload attempt, for the status; empty when reloads are not tracked.
   std::function<std::optional<ReloadAttempt>()> last_reload = {};
   // Where keystore imports derive their keys, off the I/O threads; null: on the calling thread.

@@ -5,16 +5,11 @@
 #include "api/api_routes.h"
 #include "api/json_body.h"
 #include "api/json_response.h"
-#include "custody/durable_custody.h"
+#include "custody/custody.h"
 #include "util/error.h"
 
 namespace cryftee::api {
 namespace {
-
-DurableCustody& custody(ApiContext& context) {
-  if (context.custody == nullptr) throw unavailable("no key custody is attached to this daemon", "custody_unavailable");
-  return *context.custody;
-}
 
 std::string required_text(const nlohmann::json& body, const char* field, const char* what) {
   auto it = body.find(field);
@@ -28,13 +23,15 @@ Response delete_record(ApiContext& context, const Request& request) {
   const nlohmann::json body = json_object_body(request);
   const std::string handle = required_text(body, "keyHandle", "the handle of the key to delete");
   const std::string public_key = required_text(body, "publicKey", "the same key's public key (hex or base64)");
-  return json_response(custody(context).delete_record(handle, public_key));
+  return json_response(context.custody.delete_record(handle, public_key));
 }
 
 }  // namespace
 
 void add_key_store_routes(Router& router, ApiContext& context) {
-  router.add("GET", "/v1/keys", Access::ReadOnly, [&context](const Request&) { return json_response(custody(context).status(/*with_sealer_facts=*/true)); });
+  router.add("GET", "/v1/keys", Access::ReadOnly, [&context](const Request&) {
+    return json_response(context.custody.key_store_status(/*with_sealer_facts=*/true));
+  });
   router.add("POST", "/v1/admin/keys/delete", Access::Admin,
              [&context](const Request& request) { return delete_record(context, request); });
 }

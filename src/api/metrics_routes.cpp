@@ -5,15 +5,15 @@
 #include <utility>
 
 #include "api/api_routes.h"
-#include "custody/durable_custody.h"
+#include "custody/custody.h"
 #include "metrics/metrics.h"
 
 namespace cryftee::api {
 namespace {
 
 // The key store's records by kind and state, from the same view GET /v1/keys answers.
-void set_key_store(metrics::Metrics& metrics, const DurableCustody& custody) {
-  const nlohmann::json store = custody.status(/*with_sealer_facts=*/false);
+void set_key_store(metrics::Metrics& metrics, const Custody& custody) {
+  const nlohmann::json store = custody.key_store_status(/*with_sealer_facts=*/false);
   std::map<std::pair<std::string, std::string>, std::size_t> counted;
   for (const nlohmann::json& key : store["keys"]) {
     ++counted[{key.value("kind", "unknown"), key.value("state", "damaged")}];
@@ -37,7 +37,7 @@ void add_metrics_routes(Router& router, ApiContext& context) {
         metrics.set_web3signer_health(web3signer->reachable, web3signer->healthy);
       }
     }
-    if (context.custody != nullptr) set_key_store(metrics, *context.custody);
+    set_key_store(metrics, context.custody);
     return Response{200, metrics::kContentType, metrics.render(), {}};
   });
 }

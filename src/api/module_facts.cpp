@@ -2,9 +2,7 @@
 
 #include <algorithm>
 
-#include "custody/key_custody.h"
-#include "custody/web3signer_custody.h"
-#include "custody/web3signer_health.h"
+#include "custody/custody.h"
 #include "runtime/dispatch.h"
 #include "runtime/host_abi.h"
 #include "util/encoding.h"
@@ -12,7 +10,7 @@
 
 namespace cryftee::api {
 
-RuntimeFacts module_runtime_facts(const runtime::Dispatcher& dispatcher, const KeyCustody& custody) {
+RuntimeFacts module_runtime_facts(const runtime::Dispatcher& dispatcher, const Custody& custody) {
   RuntimeFacts facts;
   for (const auto& key : custody.bls_keys()) facts.signer.bls_pubkeys.push_back("0x" + hex_encode(key.public_key));
   for (const auto& key : custody.tls_keys()) facts.signer.tls_pubkeys.push_back("0x" + hex_encode(key.public_key));
@@ -39,8 +37,10 @@ RuntimeFacts module_runtime_facts(const runtime::Dispatcher& dispatcher, const K
   return facts;
 }
 
-void add_web3signer_facts(RuntimeFacts& facts, const Web3SignerHealthSnapshot& health,
-                          const Web3SignerCustody& custody) {
+void add_web3signer_facts(RuntimeFacts& facts, const Custody& custody) {
+  const std::optional<Web3SignerHealthSnapshot> checked = custody.web3signer_health();
+  if (!checked) return;
+  const Web3SignerHealthSnapshot& health = *checked;
   Web3SignerView view;
   view.reachable = health.reachable;
   view.healthy = health.healthy;
@@ -54,7 +54,7 @@ void add_web3signer_facts(RuntimeFacts& facts, const Web3SignerHealthSnapshot& h
   facts.web3signer = std::move(view);
 
   auto& listed = facts.signer.bls_pubkeys;
-  for (const RemoteBlsKey& key : custody.known_keys()) {
+  for (const RemoteBlsKey& key : custody.web3signer_keys()) {
     const std::string pubkey = "0x" + hex_encode(key.public_key);
     if (std::find(listed.begin(), listed.end(), pubkey) == listed.end()) listed.push_back(pubkey);
   }

@@ -2,7 +2,7 @@
 
 #include "crypto/bls.h"
 #include "crypto/eip2335.h"
-#include "custody/durable_custody.h"
+#include "custody/custody.h"
 #include "util/bytes.h"
 #include "util/encoding.h"
 #include "util/error.h"
@@ -28,7 +28,7 @@ const std::string& string_field(nlohmann::json& body, const char* field, const c
 }
 
 // Imports a BLS secret, zeroing it whatever happens.
-std::string import_bls_secret(Bytes& secret, DurableCustody& custody) {
+std::string import_bls_secret(Bytes& secret, Custody& custody) {
   try {
     std::string handle = custody.bls_import(secret).handle;
     secure_zero(secret);
@@ -39,7 +39,7 @@ std::string import_bls_secret(Bytes& secret, DurableCustody& custody) {
   }
 }
 
-std::string import_ephemeral_key(nlohmann::json& body, DurableCustody& custody) {
+std::string import_ephemeral_key(nlohmann::json& body, Custody& custody) {
   const std::string mode = body.value("mode", "");
   if (mode != "ephemeral" && mode != "generate") {
     throw bad_request("'ephemeralKeyB64' is read only with mode 'ephemeral' or 'generate'", "invalid_field");
@@ -78,7 +78,7 @@ nlohmann::json checked_keystore(const nlohmann::json& body) {
 bool is_bls_operation(std::string_view operation) { return !operation.starts_with("tls_"); }
 
 // mode "import": an EIP-2335 keystore and the password that unlocks it.
-std::string import_keystore(nlohmann::json& body, DurableCustody& custody) {
+std::string import_keystore(nlohmann::json& body, Custody& custody) {
   const nlohmann::json keystore = checked_keystore(body);
   const std::string& password = string_field(body, "password", "a string");
   Bytes secret = eip2335_decrypt(keystore, password);
@@ -100,7 +100,7 @@ std::string import_keystore(nlohmann::json& body, DurableCustody& custody) {
   return import_bls_secret(secret, custody);
 }
 
-std::string take_bls_secrets(nlohmann::json& body, DurableCustody& custody) {
+std::string take_bls_secrets(nlohmann::json& body, Custody& custody) {
   const bool has_raw = present(body, "ephemeralKeyB64");
   const bool has_keystore = present(body, "keystore");
   if (has_raw && has_keystore) {
@@ -114,7 +114,7 @@ std::string take_bls_secrets(nlohmann::json& body, DurableCustody& custody) {
 
 constexpr const char* kCertificateFields[] = {"certificatePEM", "certChainPEM"};
 
-std::string take_tls_secrets(nlohmann::json& body, DurableCustody& custody) {
+std::string take_tls_secrets(nlohmann::json& body, Custody& custody) {
   if (!present(body, "privateKeyPEM")) {
     // A certificate alone would be ignored and a fresh identity made: refuse rather than surprise.
     for (const char* field : kCertificateFields) {
@@ -150,7 +150,7 @@ void erase_secrets(nlohmann::json& body) {
 
 }  // namespace
 
-void take_register_secrets(std::string_view operation, nlohmann::json& body, DurableCustody& custody) {
+void take_register_secrets(std::string_view operation, nlohmann::json& body, Custody& custody) {
   body.erase("keyHandle");
   std::string handle;
   try {

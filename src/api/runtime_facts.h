@@ -35,7 +35,7 @@ struct RuntimeFacts {
   WasmRuntimeView runtime;
   std::optional<Web3SignerView> web3signer;  // nullopt: no Web3Signer client is attached
   std::vector<std::string> host_imports;     // import names (namespace "cryftee") the engine can grant
-  // The key store as DurableCustody::status() shows it; null while no custody is attached.
+  // The key store as Custody::key_store_status() shows it; null while no custody is attached.
   nlohmann::json key_store;
 };
 

@@ -14,8 +14,7 @@
 #include "api/json_response.h"
 #include "api/key_quota.h"
 #include "api/register_secrets.h"
-#include "custody/durable_custody.h"
-#include "custody/web3signer_custody.h"
+#include "custody/custody.h"
 #include "runtime/dispatch.h"
 #include "util/error.h"
 #include "util/process_protection.h"
@@ -38,7 +37,7 @@ constexpr StakingRoute kStakingRoutes[] = {
 };
 
 runtime::Dispatcher& dispatcher(ApiContext& context) {
-  if (context.dispatcher == nullptr || context.custody == nullptr) {
+  if (context.dispatcher == nullptr) {
     throw unavailable("no module runtime is attached to this daemon, so no module can run", "no_runtime");
   }
   return *context.dispatcher;
@@ -48,8 +47,7 @@ Response answer(nlohmann::json response, const ModuleRecord& module, std::string
   if (operation.ends_with("_register") && response.is_object() && response.contains("keyHandle") &&
       response["keyHandle"].is_string()) {
     const std::string handle = response["keyHandle"].get<std::string>();
-    const bool in_web3signer = context.web3signer != nullptr && context.web3signer->known(handle).has_value();
-    response.update(context.custody->key_facts(handle, in_web3signer));
+    response.update(context.custody.key_facts(handle));
   }
   response["moduleId"] = module.entry.id;
   response["moduleVersion"] = module.entry.version;
@@ -85,7 +83,7 @@ void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, co
               body = std::move(body)]() mutable -> Response {
     try {
       if (registers) {
-        take_register_secrets(operation, body, *context.custody);
+        take_register_secrets(operation, body, context.custody);
         scrub_thread_traces();  // the frames that decoded and derived the secret are done
       }
       return answer(runtime.call(module, operation, body), module, operation, context);

@@ -3,7 +3,7 @@
 #include "api/api_routes.h"
 #include "api/json_body.h"
 #include "api/json_response.h"
-#include "custody/web3signer_custody.h"
+#include "custody/custody.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -14,17 +14,9 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxKeysPerDeletion = 256;
 
-Web3SignerCustody& web3signer(ApiContext& context) {
-  if (context.web3signer == nullptr) {
-    throw Error(422, "web3signer_not_configured",
-                "this daemon runs without Web3Signer; start it with --web3signer-enabled and --web3signer-url");
-  }
-  return *context.web3signer;
-}
-
 Response list_keys(ApiContext& context) {
   json keys = json::array();
-  for (const Web3SignerKey& key : web3signer(context).list()) {
+  for (const Web3SignerKey& key : context.custody.web3signer_list()) {
     keys.push_back({{"pubkey", key.validating_pubkey},
                     {"derivationPath", key.derivation_path.empty() ? json(nullptr) : json(key.derivation_path)},
                     {"readonly", key.readonly}});
@@ -47,7 +39,7 @@ Response delete_keys(ApiContext& context, const Request& request) {
     if (!item.is_string()) throw bad_request("every entry of 'pubkeys' must be a string", "invalid_field");
     pubkeys.push_back(web3signer_pubkey(item.get<std::string>()));  // 400 before anything is deleted
   }
-  const Web3SignerDeletion deletion = web3signer(context).remove(pubkeys);
+  const Web3SignerDeletion deletion = context.custody.web3signer_remove(pubkeys);
   json results = json::array();
   for (std::size_t i = 0; i < pubkeys.size(); ++i) {
     const Web3SignerKeyStatus& status = deletion.statuses[i];

@@ -24,15 +24,9 @@
 #include "cli/daemon_signals.h"
 #include "config/loader.h"
 #include "config/settings.h"
-#include "custody/durable_custody.h"
-#include "custody/memory_custody.h"
+#include "custody/custody.h"
 #include "custody/startup_keys.h"
-#include "custody/web3signer_client.h"
-#include "custody/web3signer_custody.h"
-#include "custody/web3signer_health.h"
 #include "grpc/signer_server.h"
-#include "key_store/key_store.h"
-#include "key_store/sealer_choice.h"
 #include "metrics/metrics.h"
 #include "runtime/dispatch.h"
 #include "runtime/engine/engine_factory.h"
@@ -79,33 +73,6 @@ std::string service_status(const Config& config, const Registry& registry) {
     status += std::string(transport_name(config.transport)) + "://" + address;
   }
   return status;
-}
-
-// Web3Signer custody, when enabled: the client, its background health checker and the custody backend
-// the modules' web3signer imports use.
-struct Web3SignerParts {
-  std::unique_ptr<Web3SignerClient> client;
-  std::unique_ptr<Web3SignerHealthChecker> health;
-  std::unique_ptr<Web3SignerCustody> custody;
-};
-
-Web3SignerParts start_web3signer(const Config& config, DurableCustody& local) {
-  Web3SignerParts parts;
-  if (!config.web3signer.enabled) return parts;
-  parts.client = std::make_unique<Web3SignerClient>(config.web3signer);
-  parts.health = std::make_unique<Web3SignerHealthChecker>(*parts.client, config.web3signer.health_interval);
-  parts.custody = std::make_unique<Web3SignerCustody>(
-      *parts.client, local,
-      Web3SignerCustodyOptions{config.web3signer.keystore_password, config.web3signer.keep_in_memory, {}});
-  log::info("web3signer_ready", {{"urls", parts.client->urls()},
-                                 {"keystore_password", config.web3signer.keystore_password ? "set" : "not set"},
-                                 {"keep_in_memory", config.web3signer.keep_in_memory}});
-  if (!config.web3signer.keystore_password) {
-    log::warn("web3signer_no_keystore_password",
-              {{"message", "mode 'persistent' is refused until a keystore password is configured "
-                           "(CRYFTEE_WEB3SIGNER_KEYSTORE_PASSWORD or --web3signer-keystore-password-file)"}});
-  }
-  return parts;
 }
 
 // The environment variables that carry secrets (the settings table marks them), wiped once read.
@@ -156,16 +123,12 @@ void reload_on_signal(const std::function<std::shared_ptr<const Registry>()>& re
 int serve(Config& config) {
   // Hashing the executable takes longer than the rest of start-up; only attestations need it.
   std::shared_future<std::string> binary_hash = hash_running_binary_in_background();
-  // Keys live in memory custody (and in Web3Signer when it is enabled); modules run on the dispatcher's V8
-  // workers, which also vet each module for the registry (compile, ABI exports, granted imports).
-  // With a durable sealer, the key store's records are unsealed into memory custody before anything
-  // else runs, so the first request already finds every key of earlier runs.
-  MemoryCustody memory;
-  const std::unique_ptr<key_store::Sealer> sealer = key_store::choose_sealer(config);
-  std::optional<key_store::KeyStore> store;
-  if (sealer->durable()) store.emplace(*config.key_data_dir, *sealer);
-  DurableCustody custody(memory, *sealer, store ? &*store : nullptr);
-  custody.open();
+  // Keys live behind one custody façade: memory custody with the sealed key store behind it, and Web3Signer
+  // when it is enabled. With a durable sealer, the key store's records are unsealed into memory custody
+  // before anything else runs, so the first request already finds every key of earlier runs. Modules run
+  // on the dispatcher's V8 workers, which also vet each module for the registry (compile, ABI exports,
+  // granted imports).
+  Custody custody(custody_setup(config));
   const std::optional<std::string> startup_key = load_startup_keys(config, custody);
   // A key generated for this run only is never the gRPC signer's key unless named (grpc/signer_key.h).
   std::vector<std::string> transient_keys;
@@ -176,9 +139,8 @@ int serve(Config& config) {
     config.web3signer.key_material.reset();
     scrub_thread_traces();
   }
-  const Web3SignerParts web3signer = start_web3signer(config, custody);
-  runtime::Dispatcher dispatcher(engine::make_engine(config.engine), config.engine_workers, &custody, &config.web3signer,
-                                 web3signer.custody.get(), config.signing_policy);
+  runtime::Dispatcher dispatcher(engine::make_engine(config.engine), config.engine_workers, custody,
+                                 config.web3signer.urls, config.signing_policy);
   log::info("engine_ready", {{"engine", dispatcher.engine_name()}, {"workers", dispatcher.worker_count()}});
 
   RegistryHolder registry;
@@ -208,17 +170,24 @@ int serve(Config& config) {
     }
   };
   WorkQueue key_derivation(defaults::kKeyDerivationThreads, defaults::kKeyDerivationQueue);
-  api::ApiContext context{config, registry, reload, attestor, cryftgo, std::chrono::system_clock::now()};
-  context.key_derivation = &key_derivation;
-  context.dispatcher = &dispatcher;
-  context.custody = &custody;
-  context.web3signer = web3signer.custody.get();
-  context.last_reload = [&reloader] { return reloader.last_attempt(); };
-  context.runtime_facts = [&dispatcher, &custody, &web3signer] {
-    api::RuntimeFacts facts = api::module_runtime_facts(dispatcher, custody);
-    if (web3signer.custody) api::add_web3signer_facts(facts, web3signer.health->snapshot(), *web3signer.custody);
-    facts.key_store = custody.status(/*with_sealer_facts=*/false);
-    return facts;
+  api::ApiContext context{
+      .config = config,
+      .registry = registry,
+      .reload = reload,
+      .attestor = attestor,
+      .cryftgo = cryftgo,
+      .started_at = std::chrono::system_clock::now(),
+      .custody = custody,
+      .runtime_facts =
+          [&dispatcher, &custody] {
+            api::RuntimeFacts facts = api::module_runtime_facts(dispatcher, custody);
+            api::add_web3signer_facts(facts, custody);
+            facts.key_store = custody.key_store_status(/*with_sealer_facts=*/false);
+            return facts;
+          },
+      .dispatcher = &dispatcher,
+      .last_reload = [&reloader] { return reloader.last_attempt(); },
+      .key_derivation = &key_derivation,
   };
 
   const api::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
@@ -228,7 +197,7 @@ int serve(Config& config) {
 
   // Before the API opens, so a node that waits for the API finds the signer listening.
   const auto signer_listener =
-      grpc_signer::start_signer_server(config, custody.bls_keys(), transient_keys, registry, dispatcher);
+      grpc_signer::start_signer_server(config, custody, transient_keys, registry, dispatcher);
   const api::DaemonListeners listeners(config, router, [&cryftgo](const transport::Response& response) {
     cryftgo.record(response.status, response.error_code);
   });

@@ -16,6 +16,8 @@
 #include "config/config.h"
 #include "crypto/ed25519.h"
 #include "crypto/sha256.h"
+#include "custody/custody.h"
+#include "key_store/none_sealer.h"
 #include "manifest/file_reader.h"
 #include "manifest/limits.h"
 #include "manifest/manifest_signer.h"
@@ -127,7 +129,9 @@ int verify(const fs::path& manifest_path, const fs::path& trust, const std::opti
   config.trust_config = trust;
   // The same engine as the daemon's vets each verified module (it compiles, exports ABI v1 and imports only
   // what its entry grants), so a module this prints as ok is one the daemon loads.
-  runtime::Dispatcher engine(engine::make_engine(config.engine), 1, nullptr, &config.web3signer);
+  // Vetting runs no module operation, so no key is ever asked for: a memory-only custody, nothing written.
+  Custody custody(CustodySetup{.sealer = key_store::make_none_sealer()});
+  runtime::Dispatcher engine(engine::make_engine(config.engine), 1, custody, {});
   const auto registry = build_registry(config, 0, engine.engine_check());
   bool all_good = registry->problems.empty();
   for (const auto& record : registry->modules) {

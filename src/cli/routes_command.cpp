@@ -11,6 +11,8 @@
 #include "attest/attestor.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "custody/custody.h"
+#include "key_store/none_sealer.h"
 #include "util/log.h"
 
 namespace cryftee::cli {
@@ -31,7 +33,8 @@ int run_routes_command(int argc, char** argv) {
   RegistryHolder registry;
   Attestor attestor(config, "");
   CryftgoTracker cryftgo;
-  api::ApiContext context{config, registry, {}, attestor, cryftgo, {}};
+  Custody custody(CustodySetup{.sealer = key_store::make_none_sealer()});
+  api::ApiContext context{config, registry, {}, attestor, cryftgo, {}, custody};
   const api::StaticFiles kiosk_files(config.ui_dir);
   api::Router router(api::AccessPolicy{});
   api::add_daemon_routes(router, context, kiosk_files);

@@ -206,25 +206,11 @@ bool DurableCustody::holds_unopened_attestation_record() const {
   return false;
 }
 
-bool DurableCustody::holds_in_memory(std::string_view handle) const {
-  try {
-    if (handle.starts_with(kTlsHandlePrefix)) {
-      memory_.tls_key(handle);
-    } else {
-      memory_.bls_key(handle);
-    }
-    return true;
-  } catch (const Error& error) {
-    if (error.status() == 404) return false;
-    throw;
-  }
-}
-
 nlohmann::json DurableCustody::key_facts(std::string_view handle, bool known_to_web3signer) const {
   const std::string name(handle);
   const std::optional<KeyRecord> record = store_ != nullptr ? store_->record(name) : std::nullopt;
   const bool durable = store_ != nullptr && store_->holds(name);
-  const bool in_memory = holds_in_memory(handle);
+  const bool in_memory = memory_.holds(handle);
   return {{"custody", in_memory || !known_to_web3signer ? "memory" : "web3signer"},
           {"durable", durable},
           {"sealer", durable ? std::string(sealer_.kind()) : std::string("none")},

@@ -1,9 +1,10 @@
 #pragma once
 // Key custody with a durable home: the one place where the sealed key store (key_store/) meets memory
-// custody. Every key registered through it is held in memory custody for signing and, when the sealer is
-// durable (tpm, passphrase), written to the key store first-class: a register call answers only after its
-// record is on disk, and a key whose record cannot be written is not kept at all. At start, open() unseals
-// every record back into memory custody, so `verify` after a restart finds the same keys.
+// custody. The custody façade (custody.h) owns it and reaches it for every key this process holds. Every key
+// registered through it is held in memory custody for signing and, when the sealer is durable (tpm,
+// passphrase), written to the key store first-class: a register call answers only after its record is on
+// disk, and a key whose record cannot be written is not kept at all. At start, open() unseals every record
+// back into memory custody, so `verify` after a restart finds the same keys.
 //
 // What is written: BLS keys from generate and import (raw secret or keystore), TLS keys generated or
 // imported (PEM), copies of Web3Signer "persistent" keys (so raw Avalanche messages can be signed after a
@@ -56,6 +57,7 @@ class DurableCustody final : public KeyCustody {
   Bytes tls_sign(std::string_view handle, ByteView digest) const override { return memory_.tls_sign(handle, digest); }
   std::vector<TlsKeyInfo> tls_keys() const override { return memory_.tls_keys(); }
 
+  bool holds(std::string_view handle) const override { return memory_.holds(handle); }
   // Forgets the key in memory only; its record (if any) stays and loads again at the next start.
   bool release(std::string_view handle) override { return memory_.release(handle); }
 
@@ -89,7 +91,6 @@ class DurableCustody final : public KeyCustody {
   nlohmann::json delete_record(const std::string& handle, const std::string& public_key);
 
  private:
-  bool holds_in_memory(std::string_view handle) const;
   bool holds_unopened_attestation_record() const;
   BlsKeyInfo keep_bls(ByteView secret, std::string_view origin, bool web3signer_copy);
   TlsKeyInfo keep_tls(const p256::PrivateKey& key, std::optional<std::string_view> certificate_pem,

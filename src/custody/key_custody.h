@@ -1,7 +1,8 @@
 #pragma once
-// Key custody: where the node's staking keys live and who signs with them. Modules and routes refer to a
-// key only by its handle; secrets never leave the backend (one backend per file behind this interface:
-// memory_custody.h, and Web3Signer).
+// The interface of the backends that hold keys in this process: memory custody (memory_custody.h) and
+// durable custody (durable_custody.h), which writes memory custody's keys through to the sealed key store.
+// Code outside custody/ uses the Custody façade (custody.h), which also routes to Web3Signer. Modules and
+// routes refer to a key only by its handle; secrets never leave the backend.
 //
 // Key formats (see crypto/bls.h, crypto/p256.h, crypto/tls_identity.h, crypto/node_id.h):
 // - BLS: secret 32 big-endian bytes below the group order; public key 48-byte compressed G1; signature
@@ -80,6 +81,9 @@ class KeyCustody {
     }
     return std::nullopt;
   }
+
+  // Whether a key of either kind has this handle (a handle's prefix says its kind: key_handle.h).
+  virtual bool holds(std::string_view handle) const = 0;
 
   // Forgets a key of either kind and destroys its secret; false when the handle is unknown. Signatures
   // already under way finish first.

@@ -162,6 +162,11 @@ std::vector<TlsKeyInfo> MemoryCustody::tls_keys() const {
   return sorted_by_handle(std::move(infos));
 }
 
+bool MemoryCustody::holds(std::string_view handle) const {
+  std::shared_lock lock(mutex_);
+  return bls_.contains(handle) || tls_.contains(handle);
+}
+
 bool MemoryCustody::release(std::string_view handle) {
   // The entry is destroyed, and its secret zeroed, when the last signer holding it lets go.
   std::shared_ptr<const void> released;

@@ -42,6 +42,7 @@ class MemoryCustody final : public KeyCustody {
   Bytes tls_sign(std::string_view handle, ByteView digest) const override;
   std::vector<TlsKeyInfo> tls_keys() const override;
 
+  bool holds(std::string_view handle) const override;
   bool release(std::string_view handle) override;
 
  private:

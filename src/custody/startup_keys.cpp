@@ -1,14 +1,14 @@
 #include "custody/startup_keys.h"
 
 #include "crypto/bls.h"
-#include "custody/durable_custody.h"
+#include "custody/custody.h"
 #include "util/encoding.h"
 #include "util/error.h"
 #include "util/log.h"
 
 namespace cryftee {
 
-std::optional<std::string> load_startup_keys(const Config& config, DurableCustody& custody) {
+std::optional<std::string> load_startup_keys(const Config& config, Custody& custody) {
   const Web3SignerSettings& settings = config.web3signer;
   if (settings.key_material) {
     std::optional<Bytes> secret = base64_decode(*settings.key_material);

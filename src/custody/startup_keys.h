@@ -11,11 +11,11 @@
 
 namespace cryftee {
 
-class DurableCustody;  // custody/durable_custody.h
+class Custody;  // custody/custody.h
 
 // Returns the handle of the key made available, nullopt when the configuration asks for none. Throws
 // cryftee::Error (400) when the key material is not a valid 32-byte BLS secret; the message never
 // contains the material.
-std::optional<std::string> load_startup_keys(const Config& config, DurableCustody& custody);
+std::optional<std::string> load_startup_keys(const Config& config, Custody& custody);
 
 }  // namespace cryftee

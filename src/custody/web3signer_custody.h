@@ -1,5 +1,6 @@
 #pragma once
-// The Web3Signer custody backend: BLS keys that live in Web3Signer, not in this process.
+// The Web3Signer custody backend: BLS keys that live in Web3Signer, not in this process. The custody façade
+// (custody.h) owns it and decides which calls reach it.
 //
 // - persist() makes a fresh key, seals it into an EIP-2335 keystore under the configured password, imports
 //   it through Web3Signer's Keymanager API, confirms Web3Signer now lists it, and only then answers; the

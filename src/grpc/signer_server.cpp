@@ -11,6 +11,7 @@
 
 #include "config/defaults.h"
 #include "config/values.h"
+#include "custody/custody.h"
 #include "grpc/signer_key.h"
 #include "transport/listener_error.h"
 #include "util/encoding.h"
@@ -117,11 +118,11 @@ std::string SignerServer::peer_of(const grpc::ServerContext& context) const {
   }
 }
 
-std::unique_ptr<SignerServer> start_signer_server(const Config& config, const std::vector<BlsKeyInfo>& held,
+std::unique_ptr<SignerServer> start_signer_server(const Config& config, const Custody& custody,
                                                   const std::vector<std::string>& transient, RegistryHolder& registry,
                                                   runtime::Dispatcher& dispatcher) {
   if (!config.grpc_signer.enabled()) return nullptr;
-  BlsKeyInfo key = choose_signer_key(held, transient, config.grpc_signer.key);
+  BlsKeyInfo key = choose_signer_key(custody.bls_keys(), transient, config.grpc_signer.key);
   return std::make_unique<SignerServer>(config, SignerCalls(std::move(key), registry, dispatcher));
 }
 

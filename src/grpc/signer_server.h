@@ -21,6 +21,10 @@
 #include "grpc/signer_calls.h"
 #include "grpc/signer_service.h"
 
+namespace cryftee {
+class Custody;  // custody/custody.h
+}
+
 namespace cryftee::grpc_signer {
 
 class SignerServer {
@@ -41,11 +45,11 @@ class SignerServer {
   std::unique_ptr<grpc::Server> server_;
 };
 
-// When config.grpc_signer is set: chooses the served key among `held` (custody's BLS keys at start;
-// `transient` ones are never chosen unless named, see signer_key.h) and starts the listener. nullptr
-// when no gRPC signer is configured. Throws cryftee::Error when no key fits, transport::ListenerError when the
-// listener cannot open.
-std::unique_ptr<SignerServer> start_signer_server(const Config& config, const std::vector<BlsKeyInfo>& held,
+// When config.grpc_signer is set: chooses the served key among the BLS keys `custody` holds by now
+// (`transient` ones are never chosen unless named, see signer_key.h) and starts the listener. nullptr
+// when no gRPC signer is configured. Throws cryftee::Error when no key fits, transport::ListenerError when
+// the listener cannot open. The signatures themselves go through the dispatcher, like REST ones.
+std::unique_ptr<SignerServer> start_signer_server(const Config& config, const Custody& custody,
                                                   const std::vector<std::string>& transient, RegistryHolder& registry,
                                                   runtime::Dispatcher& dispatcher);
 

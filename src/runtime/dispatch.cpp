@@ -52,14 +52,12 @@ nlohmann::json host_context_of(const SigningPolicy& policy) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, KeyCustody* custody,
-                       const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody,
-                       const SigningPolicy& policy)
+Dispatcher::Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, Custody& custody,
+                       std::vector<std::string> egress_urls, const SigningPolicy& policy)
     : engine_(std::move(engine)),
       engine_name_(engine_->name()),
       custody_(custody),
-      web3signer_(web3signer),
-      web3signer_custody_(web3signer_custody),
+      egress_urls_(std::move(egress_urls)),
       host_context_(host_context_of(policy)),
       host_context_text_(host_context_.dump()),
       lane_limit_(worker_count_for(workers)) {}
@@ -218,11 +216,7 @@ std::string Dispatcher::run_in_lane(Lane& lane, const std::shared_ptr<const Prep
     slot.module = module;
     slot.instance = lane.worker->instantiate(*module->compiled, module->imports);
   }
-  CallContext context;
-  context.custody = custody_;
-  context.web3signer = web3signer_;
-  context.web3signer_custody = web3signer_custody_;
-  context.module_id = module->module_id;
+  CallContext context{.module_id = module->module_id, .custody = custody_, .egress_urls = egress_urls_};
   try {
     std::string response = call_module(*slot.instance, operation, request, context);
     if (slot.instance->broken()) slot.instance.reset();

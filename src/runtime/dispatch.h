@@ -25,8 +25,7 @@
 #include "runtime/registry.h"
 
 namespace cryftee {
-class KeyCustody;
-class Web3SignerCustody;
+class Custody;  // custody/custody.h
 }
 
 namespace cryftee::runtime {
@@ -41,12 +40,11 @@ struct ModuleHealth {
 
 class Dispatcher {
  public:
-  // workers (lanes) == 0: one per core. custody may be null (custody imports then answer 503);
-  // web3signer_custody is null when no Web3Signer is in use.
-  // `policy` reaches every module call as the request's "hostContext" (docs/abi.md).
-  Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, KeyCustody* custody,
-             const Web3SignerSettings* web3signer, Web3SignerCustody* web3signer_custody = nullptr,
-             const SigningPolicy& policy = {});
+  // workers (lanes) == 0: one per core. Every key import of a module call goes to `custody`, which must
+  // outlive the dispatcher. `egress_urls` (the configured Web3Signer URLs) are all that http_request may
+  // reach; none: it refuses. `policy` reaches every module call as the request's "hostContext" (docs/abi.md).
+  Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers, Custody& custody,
+             std::vector<std::string> egress_urls, const SigningPolicy& policy = {});
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -97,9 +95,8 @@ class Dispatcher {
 
   std::unique_ptr<engine::Engine> engine_;
   std::string engine_name_;
-  KeyCustody* custody_;
-  const Web3SignerSettings* web3signer_;
-  Web3SignerCustody* web3signer_custody_;
+  Custody& custody_;
+  const std::vector<std::string> egress_urls_;
   const nlohmann::json host_context_;
   const std::string host_context_text_;  // host_context_ as JSON text, made once
 

@@ -10,18 +10,18 @@
 //   host_custody.cpp     bls_* and tls_* key custody by handle (secrets stay in the host)
 //   host_web3signer.cpp  bls_persist and web3signer_*: keys held by Web3Signer (the password stays in the host)
 //   host_http.cpp        http_request, only to the configured Web3Signer URLs
-// (host_import_support.h holds what these files share.)
+// (host_import_support.h holds what these files share.) The custody groups only marshal arguments between
+// module memory and the Custody façade (custody/custody.h), which decides which backend holds a key and
+// what is refused.
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "config/config.h"
 #include "runtime/engine/engine.h"
 
 namespace cryftee {
-class KeyCustody;
-class Web3SignerCustody;
+class Custody;  // custody/custody.h
 }
 
 namespace cryftee::runtime {
@@ -30,10 +30,9 @@ namespace cryftee::runtime {
 // passes it through to host callbacks without looking inside.
 struct CallContext {
   std::string module_id;
-  KeyCustody* custody = nullptr;                        // null: custody imports refuse with 503
-  const Web3SignerSettings* web3signer = nullptr;       // null: http_request refuses
-  Web3SignerCustody* web3signer_custody = nullptr;      // null: no Web3Signer is in use
-  std::string output;                                   // what the module wrote with the output import
+  Custody& custody;                              // every key import goes through it (custody/custody.h)
+  const std::vector<std::string>& egress_urls;   // the Web3Signer URLs http_request may reach; empty: none
+  std::string output;                            // what the module wrote with the output import
   bool used_output = false;
 };
 

@@ -1,10 +1,10 @@
-// Key custody imports: a module generates, finds and signs with keys by handle. Secrets stay inside the
-// KeyCustody backend; only handles, public keys, certificates and signatures enter module memory.
+// Key custody imports: a module generates, finds and signs with keys by handle. These functions only move
+// arguments and answers between module memory and the Custody façade, which decides which backend holds a
+// key and what is refused. Secrets stay in custody; only handles, public keys, certificates and signatures
+// enter module memory.
 #include <nlohmann/json.hpp>
 
-#include "crypto/node_id.h"
-#include "custody/key_custody.h"
-#include "custody/web3signer_custody.h"
+#include "custody/custody.h"
 #include "metrics/metrics.h"
 #include "runtime/host_import_support.h"
 #include "runtime/limits.h"
@@ -20,13 +20,6 @@ constexpr std::size_t kMaxLookupKeyBytes = 128;
 constexpr std::int32_t kDstSignature = 0;
 constexpr std::int32_t kDstProofOfPossession = 1;
 
-KeyCustody& custody(CallContext* context) {
-  if (context == nullptr || context->custody == nullptr) {
-    throw unavailable("no key custody backend is attached to this daemon", "custody_unavailable");
-  }
-  return *context->custody;
-}
-
 std::string handle_arg(GuestMemory& memory, CallContext* context, Args args, std::size_t at, const char* name) {
   return read_guest_string(memory, args[at], args[at + 1], kMaxHandleBytes, context, name);
 }
@@ -37,13 +30,7 @@ std::int64_t write_handle(GuestMemory& memory, CallContext* context, std::int64_
 }
 
 void count_signature(std::string_view key_type, std::string_view dst, CallContext* context) {
-  metrics::process_metrics().count_signature(key_type, dst, context ? context->module_id : std::string());
-}
-
-// A key known to be in Web3Signer (by this process), or nullopt.
-std::optional<RemoteBlsKey> remote_key(CallContext* context, std::string_view handle) {
-  if (context == nullptr || context->web3signer_custody == nullptr) return std::nullopt;
-  return context->web3signer_custody->known(handle);
+  metrics::process_metrics().count_signature(key_type, dst, module_of(context));
 }
 
 }  // namespace
@@ -53,14 +40,14 @@ std::vector<HostImport> custody_imports() {
       // bls_generate(handle_out, cap) -> handle length
       cryftee_import("bls_generate", {{I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
-                       return write_handle(memory, context, args[0], args[1], custody(context).bls_generate().handle,
+                       return write_handle(memory, context, args[0], args[1], custody_of(context).bls_generate().handle,
                                            "bls_generate");
                      }),
       // bls_find(public_key, len, handle_out, cap) -> handle length, or -1 when no such key is held
       cryftee_import("bls_find", {{I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string key = read_guest_string(memory, args[0], args[1], kMaxLookupKeyBytes, context, "bls_find");
-                       auto found = custody(context).bls_find(as_bytes(key));
+                       auto found = custody_of(context).bls_find(as_bytes(key));
                        if (!found) return kNotFound;
                        return write_handle(memory, context, args[2], args[3], found->handle, "bls_find");
                      }),
@@ -68,26 +55,17 @@ std::vector<HostImport> custody_imports() {
       cryftee_import("bls_public_key", {{I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "bls_public_key");
-                       if (auto remote = remote_key(context, handle); remote && !held_in_memory(context, handle)) {
-                         return write_guest_bytes(memory, args[2], remote->public_key.size(), remote->public_key,
-                                                  context, "bls_public_key");
-                       }
-                       const auto key = custody(context).bls_key(handle);
-                       return write_guest_bytes(memory, args[2], key.public_key.size(), key.public_key, context, "bls_public_key");
+                       const bls::PublicKey key = custody_of(context).public_key(handle);
+                       return write_guest_bytes(memory, args[2], key.size(), key, context, "bls_public_key");
                      }),
       // bls_pop(handle, len, out96) -> 96, or -1 for a key only Web3Signer holds whose proof of possession
       // this process did not make (Web3Signer cannot sign one)
       cryftee_import("bls_pop", {{I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "bls_pop");
-                       if (auto remote = remote_key(context, handle); remote && !held_in_memory(context, handle)) {
-                         if (!remote->proof_of_possession) return kNotFound;
-                         return write_guest_bytes(memory, args[2], remote->proof_of_possession->size(),
-                                                  *remote->proof_of_possession, context, "bls_pop");
-                       }
-                       const auto key = custody(context).bls_key(handle);
-                       return write_guest_bytes(memory, args[2], key.proof_of_possession.size(), key.proof_of_possession,
-                                                context, "bls_pop");
+                       const auto proof = custody_of(context).proof_of_possession(handle);
+                       if (!proof) return kNotFound;
+                       return write_guest_bytes(memory, args[2], proof->size(), *proof, context, "bls_pop");
                      }),
       // bls_sign(handle, len, message, len, dst (0 sig, 1 pop), out96) -> 96
       cryftee_import("bls_sign", {{I32, I32, I32, I32, I32, I32}, {I32}},
@@ -100,23 +78,14 @@ std::vector<HostImport> custody_imports() {
                                                    "it passed bls_sign an unknown DST " + std::to_string(args[4]));
                        }
                        const bls::Dst dst = args[4] == kDstSignature ? bls::Dst::Signature : bls::Dst::ProofOfPossession;
-                       if (remote_key(context, handle) && !held_in_memory(context, handle)) {
-                         throw Error(422, "web3signer_cannot_sign_raw",
-                                     "this key is held by Web3Signer, whose eth2 API signs only typed Ethereum "
-                                     "requests (it computes the signing root itself), so it cannot sign raw "
-                                     "Avalanche messages. Send a typed request in 'signingRequest', or register the "
-                                     "key with mode 'persistent' while Cryftee runs with a key store "
-                                     "(--key-data-dir) or --web3signer-keep-in-memory, so it also holds the "
-                                     "key for raw signing");
-                       }
-                       const bls::Signature signature = custody(context).bls_sign(handle, as_bytes(message), dst);
+                       const bls::Signature signature = custody_of(context).sign_raw(handle, as_bytes(message), dst);
                        count_signature("bls", dst == bls::Dst::Signature ? "sig" : "pop", context);
                        return write_guest_bytes(memory, args[5], signature.size(), signature, context, "bls_sign");
                      }),
       // tls_generate(handle_out, cap) -> handle length
       cryftee_import("tls_generate", {{I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
-                       return write_handle(memory, context, args[0], args[1], custody(context).tls_generate().handle,
+                       return write_handle(memory, context, args[0], args[1], custody_of(context).tls_generate().handle,
                                            "tls_generate");
                      }),
       // tls_find(public_key or "NodeID-..." text, len, handle_out, cap) -> handle length, or -1 when no
@@ -124,15 +93,14 @@ std::vector<HostImport> custody_imports() {
       cryftee_import("tls_find", {{I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string key = read_guest_string(memory, args[0], args[1], kMaxLookupKeyBytes, context, "tls_find");
-                       auto found = key.starts_with(kNodeIdPrefix) ? custody(context).tls_find_node_id(key)
-                                                                   : custody(context).tls_find(as_bytes(key));
+                       auto found = custody_of(context).tls_find(as_bytes(key));
                        if (!found) return kNotFound;
                        return write_handle(memory, context, args[2], args[3], found->handle, "tls_find");
                      }),
       // tls_info(handle, len, out, cap) -> length of {"certificate": PEM, "pubkey": "0x..", "node_id"}
       cryftee_import("tls_info", {{I32, I32, I32, I32}, {I32}},
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
-                       const auto key = custody(context).tls_key(handle_arg(memory, context, args, 0, "tls_info"));
+                       const auto key = custody_of(context).tls_key(handle_arg(memory, context, args, 0, "tls_info"));
                        const std::string info = nlohmann::json{{"certificate", key.certificate_pem},
                                                                {"pubkey", "0x" + hex_encode(key.public_key)},
                                                                {"node_id", key.node_id}}
@@ -144,7 +112,7 @@ std::vector<HostImport> custody_imports() {
                      [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
                        const std::string handle = handle_arg(memory, context, args, 0, "tls_sign");
                        const std::string digest = read_guest_string(memory, args[2], 32, 32, context, "tls_sign");
-                       const Bytes signature = custody(context).tls_sign(handle, as_bytes(digest));
+                       const Bytes signature = custody_of(context).tls_sign(handle, as_bytes(digest));
                        count_signature("tls", "none", context);
                        return write_guest_bytes(memory, args[3], args[4], signature, context, "tls_sign");
                      }),

@@ -22,8 +22,8 @@ struct HeaderListFree {
 };
 
 // A URL is allowed when it equals a configured URL or continues it with a path, query or fragment.
-bool url_allowed(const std::string& url, const Web3SignerSettings& settings) {
-  for (const std::string& allowed : settings.urls) {
+bool url_allowed(const std::string& url, const std::vector<std::string>& allowed_urls) {
+  for (const std::string& allowed : allowed_urls) {
     if (allowed.empty() || url.compare(0, allowed.size(), allowed) != 0) continue;
     if (url.size() == allowed.size() || allowed.back() == '/') return true;
     const char next = url[allowed.size()];
@@ -40,10 +40,10 @@ std::size_t collect_body(char* data, std::size_t size, std::size_t count, void* 
   return bytes;
 }
 
-nlohmann::json perform(const nlohmann::json& request, const Web3SignerSettings& settings) {
+nlohmann::json perform(const nlohmann::json& request, const std::vector<std::string>& allowed_urls) {
   const std::string method = request.value("method", "GET");
   const std::string url = request.value("url", "");
-  if (!url_allowed(url, settings)) {
+  if (!url_allowed(url, allowed_urls)) {
     throw Error(403, "egress_refused", "a module asked to reach a URL that is not a configured Web3Signer URL; "
                                        "only the URLs in web3signer.urls may be reached");
   }
@@ -91,14 +91,14 @@ std::vector<HostImport> http_imports() {
       std::string(kHostNamespace), "http_request",
       {{ValueType::I32, ValueType::I32, ValueType::I32, ValueType::I32}, {ValueType::I32}},
       [](GuestMemory& memory, CallContext* context, std::span<const std::int64_t> args) -> std::int64_t {
-        if (context == nullptr || context->web3signer == nullptr || context->web3signer->urls.empty()) {
+        if (context == nullptr || context->egress_urls.empty()) {
           throw unavailable("no Web3Signer URL is configured, so modules have no egress", "egress_refused");
         }
         nlohmann::json request = nlohmann::json::parse(
             read_guest_string(memory, args[0], args[1], runtime_limits::kMaxHttpBodyBytes, context, "http_request"),
             nullptr, false);
         if (!request.is_object()) throw bad_request("a module sent http_request something other than a JSON object", "bad_egress_request");
-        const std::string response = perform(request, *context->web3signer).dump();
+        const std::string response = perform(request, context->egress_urls).dump();
         return write_guest_bytes(memory, args[2], args[3], as_bytes(response), context, "http_request");
       }};
   return {HostImport{"http_request", std::move(function)}};

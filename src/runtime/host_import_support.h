@@ -1,13 +1,13 @@
 #pragma once
 // What the host-import group files (host_*.cpp) share: short names for the engine's types, the handle
 // size limit, the helper that makes an import of the "cryftee" namespace granted under its own name, and
-// the memory-custody lookup both custody groups ask.
+// the custody façade of a call.
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 
-#include "custody/key_custody.h"
+#include "custody/custody.h"
 #include "runtime/host_abi.h"
 #include "util/error.h"
 
@@ -33,16 +33,13 @@ inline HostImport cryftee_import(std::string name, FunctionType type, engine::Ho
   return HostImport{std::move(name), std::move(function)};
 }
 
-// Whether memory custody holds a BLS key with this handle (false when no custody is attached).
-inline bool held_in_memory(CallContext* context, std::string_view handle) {
-  if (context == nullptr || context->custody == nullptr) return false;
-  try {
-    context->custody->bls_key(handle);
-    return true;
-  } catch (const Error& error) {
-    if (error.status() == 404) return false;
-    throw;
-  }
+// The custody of the call; the engine passes a context to every host callback of a call_module().
+inline Custody& custody_of(CallContext* context) {
+  if (context == nullptr) throw internal_error("a custody import ran outside a module call", "no_call_context");
+  return context->custody;
 }
+
+// The module a call runs, for metrics and messages.
+inline std::string module_of(const CallContext* context) { return context ? context->module_id : std::string(); }
 
 }  // namespace cryftee::runtime::import_support

@@ -1,15 +1,15 @@
 // Web3Signer custody imports: a module makes keys that live in Web3Signer, finds them again after a
 // restart, and has typed Eth2 requests signed with them. The keystore password, the Keymanager token and
 // the TLS credentials stay in the host's Web3Signer client; the module sees handles, public keys, proofs of
-// possession and signatures. These imports wait on the network, so their time does not count against the
-// module's deadline (the client's own timeouts bound them).
+// possession and signatures. As in host_custody.cpp, these functions only marshal: the Custody façade
+// decides what is refused (Web3Signer not enabled, a key it does not hold). These imports wait on the
+// network, so their time does not count against the module's deadline (the client's own timeouts bound
+// them).
 #include <nlohmann/json.hpp>
 
-#include "custody/key_custody.h"
-#include "custody/web3signer_custody.h"
+#include "custody/custody.h"
 #include "metrics/metrics.h"
 #include "runtime/host_import_support.h"
-#include "runtime/limits.h"
 
 namespace cryftee::runtime {
 namespace {
@@ -20,15 +20,6 @@ constexpr std::int64_t kNotHeld = -1;
 constexpr std::int64_t kNoWeb3Signer = -2;
 constexpr std::size_t kMaxSigningRequestBytes = 64 * 1024;
 
-Web3SignerCustody& web3signer(CallContext* context, const char* import_name) {
-  if (context == nullptr || context->web3signer_custody == nullptr) {
-    throw Error(422, "web3signer_not_configured",
-                std::string(import_name) + " needs Web3Signer, and this daemon runs without it: start Cryftee with "
-                                           "--web3signer-enabled and --web3signer-url");
-  }
-  return *context->web3signer_custody;
-}
-
 }  // namespace
 
 std::vector<HostImport> web3signer_imports() {
@@ -37,8 +28,8 @@ std::vector<HostImport> web3signer_imports() {
       // EIP-2335 keystore and confirmed there; its proof of possession is made before the secret is dropped.
       cryftee_import("bls_persist", {{I32, I32, I32}, {I32}},
                       [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
-                        const RemoteBlsKey key = web3signer(context, "mode 'persistent'").persist();
-                        write_guest_bytes(memory, args[2], key.proof_of_possession->size(), *key.proof_of_possession,
+                        const BlsKeyInfo key = custody_of(context).persist();
+                        write_guest_bytes(memory, args[2], key.proof_of_possession.size(), key.proof_of_possession,
                                           context, "bls_persist");
                         return write_guest_bytes(memory, args[0], args[1], as_bytes(key.handle), context, "bls_persist");
                       },
@@ -47,17 +38,15 @@ std::vector<HostImport> web3signer_imports() {
       // the key, -2 when no Web3Signer is in use. Ends the call with 503 when Web3Signer cannot be asked.
       cryftee_import("web3signer_find", {{I32, I32, I32, I32}, {I32}},
                       [](GuestMemory& memory, CallContext* context, Args args) -> std::int64_t {
-                        if (context == nullptr || context->web3signer_custody == nullptr) return kNoWeb3Signer;
                         const std::string key = read_guest_string(memory, args[0], args[1], bls::kPublicKeySize,
                                                                   context, "web3signer_find");
-                        if (key.size() != bls::kPublicKeySize) {
-                          throw bad_request("a BLS public key has 48 bytes", "invalid_bls_public_key");
+                        const Web3SignerLookup found = custody_of(context).web3signer_find(as_bytes(key));
+                        switch (found.outcome) {
+                          case Web3SignerLookup::Outcome::NotEnabled: return kNoWeb3Signer;
+                          case Web3SignerLookup::Outcome::NotHeld: return kNotHeld;
+                          case Web3SignerLookup::Outcome::Held: break;
                         }
-                        bls::PublicKey public_key{};
-                        std::copy(key.begin(), key.end(), public_key.begin());
-                        const auto found = context->web3signer_custody->find(public_key);
-                        if (!found) return kNotHeld;
-                        return write_guest_bytes(memory, args[2], args[3], as_bytes(found->handle), context,
+                        return write_guest_bytes(memory, args[2], args[3], as_bytes(found.handle), context,
                                                  "web3signer_find");
                       },
                       Blocking::Yes),
@@ -75,18 +64,9 @@ std::vector<HostImport> web3signer_imports() {
                                             "request",
                                             "invalid_signing_request");
                         }
-                        Web3SignerCustody& remote = web3signer(context, "a typed signing request");
-                        // A key held here may have a copy in Web3Signer that this run has not seen yet (a
-                        // persistent key loaded from the key store): ask Web3Signer before refusing.
-                        if (!remote.known(handle) && held_in_memory(context, handle) &&
-                            !remote.find(context->custody->bls_key(handle).public_key)) {
-                          throw Error(422, "typed_request_needs_web3signer",
-                                      "this key is held in memory only; typed Ethereum requests are signed by "
-                                      "Web3Signer. Send the message bytes in 'message' to sign with it here");
-                        }
-                        const bls::Signature signature = remote.sign(handle, request);
+                        const bls::Signature signature = custody_of(context).sign_typed(handle, request);
                         // Web3Signer chose the domain from the typed request; "eth2" names that family.
-                        metrics::process_metrics().count_signature("bls", "eth2", context ? context->module_id : std::string());
+                        metrics::process_metrics().count_signature("bls", "eth2", module_of(context));
                         return write_guest_bytes(memory, args[4], signature.size(), signature, context, "web3signer_sign");
                       },
                       Blocking::Yes),

@@ -18,6 +18,8 @@
 #include "api/cryftgo_tracker.h"
 #include "api/daemon_routes.h"
 #include "attest/attestor.h"
+#include "custody/custody.h"
+#include "key_store/none_sealer.h"
 #include "transport/beast_request.h"
 #include "util/log.h"
 
@@ -44,7 +46,8 @@ std::shared_ptr<const Registry> fixed_registry(std::uint64_t epoch) {
   return registry;
 }
 
-// The daemon's routes over a fixed registry, without an engine or custody (staking routes answer 503).
+// The daemon's routes over a fixed registry and a memory-only custody, without an engine (staking routes
+// answer 503).
 struct Daemon {
   Daemon() {
     log::configure(log::Level::Error, LogFormat::Text);
@@ -60,7 +63,8 @@ struct Daemon {
   RegistryHolder registry;
   Attestor attestor{config, "sha256:" + std::string(64, '0')};
   CryftgoTracker cryftgo;
-  ApiContext context{config, registry, {}, attestor, cryftgo, std::chrono::system_clock::now()};
+  Custody custody{CustodySetup{.sealer = key_store::make_none_sealer()}};
+  ApiContext context{config, registry, {}, attestor, cryftgo, std::chrono::system_clock::now(), custody};
   StaticFiles kiosk_files{CRYFTEE_SOURCE_DIR "/ui"};
   Router router{AccessPolicy{&kAdminToken, true}};
 };

@@ -15,7 +15,12 @@ const documents = ['README.md', ...fs.readdirSync(path.join(SOURCE_DIR, 'docs'))
 
 // Folders a quoted path may start from: the repository's top-level folders, and src/'s (docs write
 // `api/router.cpp` for `src/api/router.cpp`); a path is found at the root or below src/.
-const topFolders = new Set(fs.readdirSync(SOURCE_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
+// Build folders and installed packages are made, not kept in the repository, so paths into them are not
+// checked (they exist only after a build).
+const madeFolders = new Set(['node_modules', '.deps', '.git']);
+const topFolders = new Set(fs.readdirSync(SOURCE_DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && !e.name.startsWith('build') && !madeFolders.has(e.name))
+  .map((e) => e.name));
 const srcFolders = new Set(fs.readdirSync(path.join(SOURCE_DIR, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
 
 // `src/custody/web3signer_custody.{h,cpp}` names two files.

@@ -1,6 +1,6 @@
 #pragma once
-// A router with every /v1 route over a hand-built registry, a real Attestor and a real CryftgoTracker,
-// for tests that call routes without sockets.
+// A router with every /v1 route over a hand-built registry, a real Attestor, a real CryftgoTracker and a
+// memory-only custody, for tests that call routes without sockets.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,6 +11,7 @@
 #include "api/api_routes.h"
 #include "api/cryftgo_tracker.h"
 #include "attest/attestor.h"
+#include "custody_support.h"
 
 namespace cryftee::api::api_test {
 
@@ -73,7 +74,8 @@ class ApiRoutes : public ::testing::Test {
   RegistryHolder registry;
   Attestor attestor{config};
   CryftgoTracker tracker;
-  ApiContext context{config, registry, {}, attestor, tracker, std::chrono::system_clock::now()};
+  Custody custody{cryftee::testing::memory_only_custody()};
+  ApiContext context{config, registry, {}, attestor, tracker, std::chrono::system_clock::now(), custody};
   std::string admin_token = "s3cret-admin-token";
   Router router{AccessPolicy{&admin_token, true}};
 };

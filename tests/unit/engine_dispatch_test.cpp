@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "custody_support.h"
 #include "runtime/dispatch.h"
 #include "runtime/engine/v8_engine.h"
 #include "runtime/host_abi.h"
@@ -32,8 +33,8 @@ ModuleRecord debug_record(std::vector<std::string> imports = {"http_request"}) {
 class DispatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    web3signer_.urls = {"http://127.0.0.1:1/web3signer"};
-    dispatcher_ = std::make_unique<Dispatcher>(engine::make_v8_engine(), 2, nullptr, &web3signer_);
+    dispatcher_ = std::make_unique<Dispatcher>(engine::make_v8_engine(), 2, custody_,
+                                               std::vector<std::string>{"http://127.0.0.1:1/web3signer"});
     record_ = debug_record();
     ASSERT_EQ(dispatcher_->engine_check()(record_), std::nullopt);
   }
@@ -43,7 +44,7 @@ class DispatchTest : public ::testing::Test {
     EXPECT_EQ(response["echo"]["n"], 7);
   }
 
-  Web3SignerSettings web3signer_;
+  Custody custody_{testing::memory_only_custody()};
   std::unique_ptr<Dispatcher> dispatcher_;
   ModuleRecord record_;
 };
@@ -143,8 +144,8 @@ TEST_F(DispatchTest, ManyParallelCallsAllAnswerCorrectly) {
 }
 
 TEST(HostAbi, UngrantedImportIsRefusedAtLoadNamingTheImport) {
-  Web3SignerSettings web3signer;
-  Dispatcher dispatcher(engine::make_v8_engine(), 1, nullptr, &web3signer);
+  Custody custody(testing::memory_only_custody());
+  Dispatcher dispatcher(engine::make_v8_engine(), 1, custody, {});
   ModuleRecord record = debug_record({});
   auto reason = dispatcher.engine_check()(record);
   ASSERT_TRUE(reason);
@@ -153,8 +154,8 @@ TEST(HostAbi, UngrantedImportIsRefusedAtLoadNamingTheImport) {
 }
 
 TEST(HostAbi, ImportsTheHostDoesNotOfferAreRefused) {
-  Web3SignerSettings web3signer;
-  Dispatcher dispatcher(engine::make_v8_engine(), 1, nullptr, &web3signer);
+  Custody custody(testing::memory_only_custody());
+  Dispatcher dispatcher(engine::make_v8_engine(), 1, custody, {});
   ModuleRecord record = debug_record({"probe_double"});
   record.entry.id = "probe";
   record.wasm = std::make_shared<const Bytes>(read_wasm("engine_probe"));

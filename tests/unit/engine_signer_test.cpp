@@ -1,6 +1,6 @@
-// bls_tls_signer_v1 through dispatch, the host ABI and memory custody: the shared known-answer vectors
-// sign to exactly the expected bytes, AvalancheGo's local signers give their keys and proofs of
-// possession, and bad input answers JSON errors.
+// bls_tls_signer_v1 through dispatch, the host ABI and the custody façade (memory custody behind it): the
+// shared known-answer vectors sign to exactly the expected bytes, AvalancheGo's local signers give their
+// keys and proofs of possession, and bad input answers JSON errors.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,7 +9,7 @@
 #include "crypto/bls.h"
 #include "crypto/p256.h"
 #include "crypto/sha256.h"
-#include "custody/memory_custody.h"
+#include "custody_support.h"
 #include "runtime/dispatch.h"
 #include "runtime/engine/v8_engine.h"
 #include "util/encoding.h"
@@ -25,7 +25,7 @@ nlohmann::json read_json(const std::string& path) {
 class SignerTest : public ::testing::Test {
  protected:
   explicit SignerTest(SigningPolicy policy = {})
-      : dispatcher_(engine::make_v8_engine(), 2, &custody_, &web3signer_, nullptr, policy) {}
+      : dispatcher_(engine::make_v8_engine(), 2, custody_, {}, policy) {}
 
   void SetUp() override {
     std::ifstream in(std::string(CRYFTEE_TEST_WASM_DIR) + "/bls_tls_signer_v1.wasm", std::ios::binary);
@@ -74,8 +74,7 @@ class SignerTest : public ::testing::Test {
     return "";
   }
 
-  MemoryCustody custody_;
-  Web3SignerSettings web3signer_;
+  Custody custody_{testing::memory_only_custody()};
   Dispatcher dispatcher_;
   ModuleRecord record_;
 };
