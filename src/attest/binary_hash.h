@@ -10,7 +10,8 @@ namespace cryftee {
 std::string running_binary_hash();
 
 // running_binary_hash() on a thread of its own, so the daemon can go on starting meanwhile; logs
-// "core_binary_hash" when done. The future carries the hash or the Error.
+// "core_binary_hash" when done. The executable is opened and mapped before this returns (throwing
+// cryftee::Error when it cannot be), and no descriptor stays open while it is hashed.
 std::shared_future<std::string> hash_running_binary_in_background();
 
 }  // namespace cryftee
