@@ -11,7 +11,7 @@ using nlohmann::json;
 Response reload_modules(ApiContext& context) {
   if (!context.reload) throw unavailable("this daemon was started without a way to reload modules", "reload_unavailable");
   const std::uint64_t serving_epoch = context.registry.current()->epoch;
-  std::shared_ptr<const Registry> registry;
+  std::shared_ptr<const runtime::Registry> registry;
   try {
     registry = context.reload();
   } catch (const Error& error) {
@@ -22,7 +22,7 @@ Response reload_modules(ApiContext& context) {
   }
   json modules = json::array();
   std::size_t loaded = 0;
-  for (const ModuleRecord& record : registry->modules) {
+  for (const runtime::ModuleRecord& record : registry->modules) {
     if (record.status.loaded) ++loaded;
     modules.push_back({
         {"id", record.entry.id},

@@ -23,9 +23,9 @@ namespace cryftee::api {
 
 struct ApiContext {
   const Config& config;
-  RegistryHolder& registry;
+  runtime::RegistryHolder& registry;
   // Builds, verifies and swaps in a new registry; throws cryftee::Error and keeps the old one on failure.
-  std::function<std::shared_ptr<const Registry>()> reload;
+  std::function<std::shared_ptr<const runtime::Registry>()> reload;
   Attestor& attestor;
   CryftgoTracker& cryftgo;
   std::chrono::system_clock::time_point started_at;
@@ -37,7 +37,7 @@ struct ApiContext {
   // Runs module operations; null when no module runtime is attached, and staking routes then answer 503.
   runtime::Dispatcher* dispatcher = nullptr;
   // The outcome of the last reload attempt, for the status; empty when reloads are not tracked.
-  std::function<std::optional<ReloadAttempt>()> last_reload = {};
+  std::function<std::optional<runtime::ReloadAttempt>()> last_reload = {};
   // Where keystore imports derive their keys, off the I/O threads; null: on the calling thread.
   WorkQueue* key_derivation = nullptr;
 };

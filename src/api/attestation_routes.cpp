@@ -8,7 +8,7 @@ void add_attestation_routes(Router& router, ApiContext& context) {
   router.add("GET", "/v1/runtime/attestation", Access::ReadOnly, [&context](const Request& request) {
     std::optional<std::string> nonce;
     if (const auto it = request.query.find("nonce"); it != request.query.end()) nonce = it->second;
-    const std::shared_ptr<const Registry> registry = context.registry.current();
+    const std::shared_ptr<const runtime::Registry> registry = context.registry.current();
     return json_response(context.attestor.attest(*registry, nonce));
   });
 }

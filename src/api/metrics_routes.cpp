@@ -28,9 +28,9 @@ void set_key_store(metrics::Metrics& metrics, const Custody& custody) {
 void add_metrics_routes(Router& router, ApiContext& context) {
   router.add("GET", "/metrics", Access::ReadOnly, [&context](const Request&) -> Response {
     metrics::Metrics& metrics = metrics::process_metrics();
-    const std::shared_ptr<const Registry> registry = context.registry.current();
+    const std::shared_ptr<const runtime::Registry> registry = context.registry.current();
     std::size_t loaded = 0;
-    for (const ModuleRecord& record : registry->modules) loaded += record.status.loaded ? 1 : 0;
+    for (const runtime::ModuleRecord& record : registry->modules) loaded += record.status.loaded ? 1 : 0;
     metrics.set_registry(registry->epoch, loaded, registry->modules.size() - loaded);
     if (context.runtime_facts) {
       if (const auto web3signer = context.runtime_facts().web3signer) {

@@ -39,7 +39,7 @@ std::string read_bounded(const std::filesystem::path& file, const std::string& i
 
 }  // namespace
 
-std::string read_verified_gui_file(const ModuleRecord& record, const std::string& path) {
+std::string read_verified_gui_file(const runtime::ModuleRecord& record, const std::string& path) {
   const std::string& id = record.entry.id;
   if (!record.entry.gui) throw not_found("module '" + id + "' ships no web page", "module_has_no_gui");
   if (!record.gui_verified) {

@@ -26,16 +26,16 @@ GuiTarget parse_target(const std::string& request_path) {
   return GuiTarget{std::string(rest.substr(0, slash)), std::string(rest.substr(slash + kGuiSegment.size()))};
 }
 
-const ModuleRecord& find_module(const Registry& registry, const std::string& id) {
-  const ModuleRecord* record = registry.find(id);
+const runtime::ModuleRecord& find_module(const runtime::Registry& registry, const std::string& id) {
+  const runtime::ModuleRecord* record = registry.find(id);
   if (!record) throw not_found("no module '" + id + "' in the manifest", "module_not_found");
   return *record;
 }
 
-Response serve_file(const RegistryHolder& holder, const Request& request) {
+Response serve_file(const runtime::RegistryHolder& holder, const Request& request) {
   const GuiTarget target = parse_target(request.path);
   const auto registry = holder.current();
-  const ModuleRecord& record = find_module(*registry, target.module_id);
+  const runtime::ModuleRecord& record = find_module(*registry, target.module_id);
   const std::string path = target.path.empty() && record.entry.gui ? record.entry.gui->entry : target.path;
   Response response{200, content_type_for(path), read_verified_gui_file(record, path), {}};
   response.headers = {
@@ -47,10 +47,10 @@ Response serve_file(const RegistryHolder& holder, const Request& request) {
   return response;
 }
 
-Response list_guis(const RegistryHolder& holder) {
+Response list_guis(const runtime::RegistryHolder& holder) {
   const auto registry = holder.current();
   nlohmann::json modules = nlohmann::json::array();
-  for (const ModuleRecord& record : registry->modules) {
+  for (const runtime::ModuleRecord& record : registry->modules) {
     if (!record.entry.gui) continue;
     modules.push_back({
         {"id", record.entry.id},
@@ -65,7 +65,7 @@ Response list_guis(const RegistryHolder& holder) {
 
 }  // namespace
 
-void add_module_gui_routes(Router& router, const RegistryHolder& registry) {
+void add_module_gui_routes(Router& router, const runtime::RegistryHolder& registry) {
   router.add("GET", kModuleGuiListPath, Access::ReadOnly, [&registry](const Request&) { return list_guis(registry); });
   router.add_prefix(kModuleGuiPrefix, Access::ReadOnly,
                     [&registry](const Request& request) { return serve_file(registry, request); });

@@ -19,6 +19,6 @@ inline constexpr const char* kModuleGuiCsp =
     "sandbox allow-scripts";
 
 // `registry` is owned by the daemon and outlives the router.
-void add_module_gui_routes(Router& router, const RegistryHolder& registry);
+void add_module_gui_routes(Router& router, const runtime::RegistryHolder& registry);
 
 }  // namespace cryftee::api

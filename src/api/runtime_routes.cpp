@@ -16,15 +16,15 @@ namespace {
 using nlohmann::json;
 
 // A module is pinned when its file is present and hashes to what the manifest declares.
-bool pinned(const ModuleRecord& record) {
+bool pinned(const runtime::ModuleRecord& record) {
   return !record.computed_hash.empty() && record.computed_hash == record.entry.hash;
 }
 
 Response runtime_self(const ApiContext& context) {
-  const std::shared_ptr<const Registry> registry = context.registry.current();
+  const std::shared_ptr<const runtime::Registry> registry = context.registry.current();
   std::size_t pinned_count = 0;
   json missing = json::array();
-  for (const ModuleRecord& record : registry->modules) {
+  for (const runtime::ModuleRecord& record : registry->modules) {
     if (pinned(record)) {
       ++pinned_count;
     } else {
@@ -85,7 +85,7 @@ std::string endpoint(const Config& config) {
 
 Response runtime_connection(const ApiContext& context) {
   const ConnectionSnapshot snapshot = context.cryftgo.snapshot();
-  const std::shared_ptr<const Registry> registry = context.registry.current();
+  const std::shared_ptr<const runtime::Registry> registry = context.registry.current();
   return json_response({
       {"connected", snapshot.connected},
       {"transport", transport_name(context.config.transport)},

@@ -43,7 +43,7 @@ runtime::Dispatcher& dispatcher(ApiContext& context) {
   return *context.dispatcher;
 }
 
-Response answer(nlohmann::json response, const ModuleRecord& module, std::string_view operation, ApiContext& context) {
+Response answer(nlohmann::json response, const runtime::ModuleRecord& module, std::string_view operation, ApiContext& context) {
   if (operation.ends_with("_register") && response.is_object() && response.contains("keyHandle") &&
       response["keyHandle"].is_string()) {
     const std::string handle = response["keyHandle"].get<std::string>();
@@ -68,7 +68,7 @@ bool counts_against_quota(const ApiContext& context, const Request& request, con
 // key from a keystore password, the whole call moves to the key-derivation queue so the I/O thread is free
 // at once; a full queue is a 503.
 void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, const Request& request,
-                 const std::shared_ptr<const Registry>& registry, const ModuleRecord& module, std::string operation,
+                 const std::shared_ptr<const runtime::Registry>& registry, const runtime::ModuleRecord& module, std::string operation,
                  nlohmann::json body, const std::function<void(Answer)>& finish) {
   runtime::Dispatcher& runtime = dispatcher(context);
   if (operation == "bls_sign") settle_bls_sign_dst(body);
@@ -111,8 +111,8 @@ void add_staking_routes(Router& router, ApiContext& context) {
                         [&context, &route, quota](const Request& request, std::function<void(Answer)> finish) {
                           nlohmann::json body = json_object_body(request);
                           dispatcher(context);
-                          std::shared_ptr<const Registry> registry = context.registry.current();  // kept until we answer
-                          const ModuleRecord& module = registry->serving(route.family, route.capability);
+                          std::shared_ptr<const runtime::Registry> registry = context.registry.current();  // kept until we answer
+                          const runtime::ModuleRecord& module = registry->serving(route.family, route.capability);
                           call_module(context, quota, request, registry, module, route.capability, std::move(body),
                                       finish);
                           // Parsing the body left the request's secret fields in frames below this one.
@@ -133,8 +133,8 @@ void add_staking_routes(Router& router, ApiContext& context) {
     }
     nlohmann::json module_request = body.value("request", nlohmann::json::object());
     if (!module_request.is_object()) throw bad_request("'request' must be a JSON object", "invalid_field");
-    const std::shared_ptr<const Registry> registry = context.registry.current();
-    const ModuleRecord* module = registry->find(id);
+    const std::shared_ptr<const runtime::Registry> registry = context.registry.current();
+    const runtime::ModuleRecord* module = registry->find(id);
     if (module == nullptr) throw not_found("no module '" + id + "' is in the manifest", "module_not_found");
     if (!declares(*module, operation)) {
       throw not_found("module '" + id + "' does not declare the operation '" + operation + "'", "unknown_operation");

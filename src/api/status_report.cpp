@@ -11,7 +11,7 @@ namespace {
 using nlohmann::json;
 
 // The module's operator page, which the kiosk shows only when every listed file verified.
-json gui_status(const ModuleRecord& record) {
+json gui_status(const runtime::ModuleRecord& record) {
   if (!record.entry.gui) return nullptr;
   return {
       {"entry", record.entry.gui->entry},
@@ -21,7 +21,7 @@ json gui_status(const ModuleRecord& record) {
   };
 }
 
-json module_status(const ModuleRecord& record, const Registry& registry) {
+json module_status(const runtime::ModuleRecord& record, const runtime::Registry& registry) {
   const ManifestEntry& entry = record.entry;
   json default_for = json::object();
   for (const auto& [family, is_default] : entry.default_for) default_for[family] = is_default;
@@ -50,8 +50,8 @@ json module_status(const ModuleRecord& record, const Registry& registry) {
       {"compatible", record.status.compatible},
       {"loaded", record.status.loaded},
       {"reason", record.status.reason.empty() ? json(nullptr) : json(record.status.reason)},
-      {"failure", record.status.failure == ModuleFailure::None ? json(nullptr)
-                                                                : json(module_failure_name(record.status.failure))},
+      {"failure", record.status.failure == runtime::ModuleFailure::None ? json(nullptr)
+                                                                : json(runtime::module_failure_name(record.status.failure))},
       {"unverified", record.status.unverified},
       {"gui", gui_status(record)},
   };
@@ -83,16 +83,16 @@ json wasm_runtime_status(const WasmRuntimeView& view) {
 }
 
 // cryftgo reads one module version: the one that serves BLS, or else TLS.
-std::string signer_module_version(const Registry& registry) {
+std::string signer_module_version(const runtime::Registry& registry) {
   for (const char* family : {"bls", "tls"}) {
-    if (const ModuleRecord* record = registry.default_for(family)) return record->entry.version;
+    if (const runtime::ModuleRecord* record = registry.default_for(family)) return record->entry.version;
   }
   return {};
 }
 
 }  // namespace
 
-bool signer_ready(const Registry& registry) {
+bool signer_ready(const runtime::Registry& registry) {
   return registry.default_for("bls") != nullptr && registry.default_for("tls") != nullptr;
 }
 
@@ -107,10 +107,10 @@ std::string url_without_credentials(const std::string& url) {
 }
 
 json build_status(const StatusFacts& facts) {
-  const Registry& registry = facts.registry;
+  const runtime::Registry& registry = facts.registry;
   json modules = json::array();
   std::set<std::string> capabilities;
-  for (const ModuleRecord& record : registry.modules) {
+  for (const runtime::ModuleRecord& record : registry.modules) {
     modules.push_back(module_status(record, registry));
     if (record.status.loaded) capabilities.insert(record.entry.capabilities.begin(), record.entry.capabilities.end());
   }

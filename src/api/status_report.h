@@ -16,7 +16,7 @@ namespace cryftee::api {
 
 struct StatusFacts {
   const Config& config;
-  const Registry& registry;
+  const runtime::Registry& registry;
   const RuntimeFacts& attached;  // what the engine, custody and Web3Signer client report
   std::chrono::system_clock::time_point started_at;
   std::chrono::system_clock::time_point now;
@@ -26,7 +26,7 @@ nlohmann::json build_status(const StatusFacts& facts);
 
 // True when a loaded module serves as default for both the bls and the tls family, which is what the
 // staking routes need. cryftgo's "ready" and runtime/connection's "signer_ready" report this.
-bool signer_ready(const Registry& registry);
+bool signer_ready(const runtime::Registry& registry);
 
 // The URL without any "user:password@" part, for display.
 std::string url_without_credentials(const std::string& url);

@@ -8,7 +8,7 @@ namespace {
 
 // The last reload attempt: when, whether it was applied, and why not; null before the first one.
 nlohmann::json last_reload(const ApiContext& context) {
-  const std::optional<ReloadAttempt> attempt = context.last_reload ? context.last_reload() : std::nullopt;
+  const std::optional<runtime::ReloadAttempt> attempt = context.last_reload ? context.last_reload() : std::nullopt;
   if (!attempt) return nullptr;
   return {{"at", rfc3339_utc(attempt->at)},
           {"applied", attempt->applied},
@@ -21,7 +21,7 @@ nlohmann::json last_reload(const ApiContext& context) {
 
 void add_status_routes(Router& router, ApiContext& context) {
   router.add("GET", "/v1/staking/status", Access::ReadOnly, [&context](const Request&) {
-    const std::shared_ptr<const Registry> registry = context.registry.current();
+    const std::shared_ptr<const runtime::Registry> registry = context.registry.current();
     const RuntimeFacts facts = context.runtime_facts ? context.runtime_facts() : RuntimeFacts{};
     nlohmann::json status = build_status(StatusFacts{
         .config = context.config,

@@ -63,7 +63,7 @@ Attestor::Attestor(const Config& config, StoredKey stored, std::shared_future<st
 
 Attestor::~Attestor() { secure_zero(seed_); }
 
-nlohmann::json Attestor::attest(const Registry& registry, const std::optional<std::string>& nonce) const {
+nlohmann::json Attestor::attest(const runtime::Registry& registry, const std::optional<std::string>& nonce) const {
   if (nonce) check_nonce(*nonce);
   nlohmann::json document = unsigned_attestation(AttestationFacts{
       .registry = registry,

@@ -46,7 +46,7 @@ class Attestor {
   bool key_from_file() const noexcept { return key_from_file_; }
 
   // A signed document about `registry`. Throws cryftee::Error (400 "bad_nonce") for a malformed nonce.
-  nlohmann::json attest(const Registry& registry, const std::optional<std::string>& nonce) const;
+  nlohmann::json attest(const runtime::Registry& registry, const std::optional<std::string>& nonce) const;
 
  private:
   Bytes seed_;  // the private key: a secret

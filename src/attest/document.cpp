@@ -22,7 +22,7 @@ const std::string* string_member(const json& document, const char* name) {
   return it != document.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
 }
 
-json module_facts(const ModuleRecord& record) {
+json module_facts(const runtime::ModuleRecord& record) {
   return {
       {"id", record.entry.id},
       {"version", record.entry.version},
@@ -77,10 +77,10 @@ std::optional<std::string> normalize_sha256_tag(std::string_view text) {
 }
 
 json unsigned_attestation(const AttestationFacts& facts) {
-  const Registry& registry = facts.registry;
+  const runtime::Registry& registry = facts.registry;
   json modules = json::array();
   json loaded_modules = json::array();
-  for (const ModuleRecord& record : registry.modules) {
+  for (const runtime::ModuleRecord& record : registry.modules) {
     modules.push_back(module_facts(record));
     if (record.status.loaded) loaded_modules.push_back(record.entry.id);
   }

@@ -30,7 +30,7 @@ void check_nonce(std::string_view nonce);
 std::optional<std::string> normalize_sha256_tag(std::string_view text);
 
 struct AttestationFacts {
-  const Registry& registry;
+  const runtime::Registry& registry;
   std::string core_binary_hash;                     // "sha256:<hex>" of the running executable
   std::optional<std::string> verified_binary_hash;  // what the operator expects it to be, when configured
   std::optional<std::string> nonce;                 // checked with check_nonce

@@ -51,17 +51,17 @@ constexpr int kExitBadConfiguration = 2;
 constexpr std::uint64_t kFirstEpoch = 1;
 
 // The loader logs each module's verdict; this is the one summary line per registry.
-void log_registry(const char* event, const Registry& registry) {
+void log_registry(const char* event, const runtime::Registry& registry) {
   std::size_t loaded = 0;
-  for (const ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
+  for (const runtime::ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
   log::info(event, {{"epoch", registry.epoch}, {"manifest", registry.manifest_path}, {"modules", registry.modules.size()},
                     {"loaded", loaded}});
 }
 
 // The one-line STATUS= systemd shows: what is loaded and where the daemon listens.
-std::string service_status(const Config& config, const Registry& registry) {
+std::string service_status(const Config& config, const runtime::Registry& registry) {
   std::size_t loaded = 0;
-  for (const ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
+  for (const runtime::ModuleRecord& record : registry.modules) loaded += record.status.loaded ? 1 : 0;
   std::string status = "serving: " + std::to_string(loaded) + "/" + std::to_string(registry.modules.size()) +
                        " modules loaded, registry epoch " + std::to_string(registry.epoch) + "; API ";
   const std::string& host = config.http_addr.host;
@@ -111,7 +111,7 @@ OwnSocket own_socket_of(const Config& config) {
   std::_Exit(0);
 }
 
-void reload_on_signal(const std::function<std::shared_ptr<const Registry>()>& reload) {
+void reload_on_signal(const std::function<std::shared_ptr<const runtime::Registry>()>& reload) {
   try {
     const auto registry = reload();
     log::info("reload_on_signal", {{"epoch", registry->epoch}});
@@ -143,8 +143,8 @@ int serve(Config& config) {
                                  config.web3signer.urls, config.signing_policy);
   log::info("engine_ready", {{"engine", dispatcher.engine_name()}, {"workers", dispatcher.worker_count()}});
 
-  RegistryHolder registry;
-  registry.replace(build_registry(config, kFirstEpoch, dispatcher.engine_check()));
+  runtime::RegistryHolder registry;
+  registry.replace(runtime::build_registry(config, kFirstEpoch, dispatcher.engine_check()));
   log_registry("registry_ready", *registry.current());
 
   Attestor attestor(config, Attestor::StoredKey{config.attestation_key_file ? Bytes{} : custody.attestation_seed(),
@@ -152,16 +152,16 @@ int serve(Config& config) {
                     binary_hash);
   CryftgoTracker cryftgo;
   // All or nothing: a reload that would leave any module unloaded keeps the serving registry.
-  Reloader reloader(
-      registry, [&config, &dispatcher](std::uint64_t epoch) { return build_registry(config, epoch, dispatcher.engine_check()); },
-      [&config, &dispatcher](const Registry& next) {
+  runtime::Reloader reloader(
+      registry, [&config, &dispatcher](std::uint64_t epoch) { return runtime::build_registry(config, epoch, dispatcher.engine_check()); },
+      [&config, &dispatcher](const runtime::Registry& next) {
         dispatcher.retain_only(next);
         log_registry("registry_swapped", next);
         service::notify_status(service_status(config, next));
       });
   auto reload = [&reloader] {
     try {
-      std::shared_ptr<const Registry> next = reloader.reload();
+      std::shared_ptr<const runtime::Registry> next = reloader.reload();
       metrics::process_metrics().count_reload(true);
       return next;
     } catch (...) {

@@ -132,7 +132,7 @@ int verify(const fs::path& manifest_path, const fs::path& trust, const std::opti
   // Vetting runs no module operation, so no key is ever asked for: a memory-only custody, nothing written.
   Custody custody(CustodySetup{.sealer = key_store::make_none_sealer()});
   runtime::Dispatcher engine(engine::make_engine(config.engine), 1, custody, {});
-  const auto registry = build_registry(config, 0, engine.engine_check());
+  const auto registry = runtime::build_registry(config, 0, engine.engine_check());
   bool all_good = registry->problems.empty();
   for (const auto& record : registry->modules) {
     const std::string name = record.entry.id.empty() ? "(entry without id)" : record.entry.id;
@@ -145,7 +145,7 @@ int verify(const fs::path& manifest_path, const fs::path& trust, const std::opti
       continue;
     }
     all_good = false;
-    std::cout << "REFUSED  " << name << " [" << module_failure_name(record.status.failure)
+    std::cout << "REFUSED  " << name << " [" << runtime::module_failure_name(record.status.failure)
               << "] trusted=" << record.status.trusted << " compatible=" << record.status.compatible << ": "
               << record.status.reason << "\n";
   }

@@ -30,7 +30,7 @@ int run_routes_command(int argc, char** argv) {
   // The routes only keep references to these; no request is ever handled.
   log::configure(log::Level::Error, LogFormat::Text);
   const Config config;
-  RegistryHolder registry;
+  runtime::RegistryHolder registry;
   Attestor attestor(config, "");
   CryftgoTracker cryftgo;
   Custody custody(CustodySetup{.sealer = key_store::make_none_sealer()});

@@ -14,13 +14,13 @@ constexpr const char* kSignCapability = "bls_sign";
 
 }  // namespace
 
-SignerCalls::SignerCalls(BlsKeyInfo key, RegistryHolder& registry, runtime::Dispatcher& dispatcher)
+SignerCalls::SignerCalls(BlsKeyInfo key, runtime::RegistryHolder& registry, runtime::Dispatcher& dispatcher)
     : key_(std::move(key)), registry_(registry), dispatcher_(dispatcher) {}
 
 bls::Signature SignerCalls::sign(ByteView message, bls::Dst dst) const {
   if (message.empty()) throw bad_request("the message is empty: there is nothing to sign", "empty_message");
-  const std::shared_ptr<const Registry> registry = registry_.current();  // kept until the module answers
-  const ModuleRecord& module = registry->serving(kFamily, kSignCapability);
+  const std::shared_ptr<const runtime::Registry> registry = registry_.current();  // kept until the module answers
+  const runtime::ModuleRecord& module = registry->serving(kFamily, kSignCapability);
   const nlohmann::json request = {{"keyHandle", key_.handle},
                                   {"message", base64_encode(message)},
                                   {"dst", dst == bls::Dst::Signature ? "sig" : "pop"}};

@@ -15,7 +15,7 @@ namespace cryftee::grpc_signer {
 class SignerCalls {
  public:
   // `registry` and `dispatcher` are the daemon's and outlive this object.
-  SignerCalls(BlsKeyInfo key, RegistryHolder& registry, runtime::Dispatcher& dispatcher);
+  SignerCalls(BlsKeyInfo key, runtime::RegistryHolder& registry, runtime::Dispatcher& dispatcher);
 
   const BlsKeyInfo& key() const noexcept { return key_; }
 
@@ -27,7 +27,7 @@ class SignerCalls {
 
  private:
   BlsKeyInfo key_;
-  RegistryHolder& registry_;
+  runtime::RegistryHolder& registry_;
   runtime::Dispatcher& dispatcher_;
 };
 

@@ -119,7 +119,7 @@ std::string SignerServer::peer_of(const grpc::ServerContext& context) const {
 }
 
 std::unique_ptr<SignerServer> start_signer_server(const Config& config, const Custody& custody,
-                                                  const std::vector<std::string>& transient, RegistryHolder& registry,
+                                                  const std::vector<std::string>& transient, runtime::RegistryHolder& registry,
                                                   runtime::Dispatcher& dispatcher) {
   if (!config.grpc_signer.enabled()) return nullptr;
   BlsKeyInfo key = choose_signer_key(custody.bls_keys(), transient, config.grpc_signer.key);

@@ -50,7 +50,7 @@ class SignerServer {
 // when no gRPC signer is configured. Throws cryftee::Error when no key fits, transport::ListenerError when
 // the listener cannot open. The signatures themselves go through the dispatcher, like REST ones.
 std::unique_ptr<SignerServer> start_signer_server(const Config& config, const Custody& custody,
-                                                  const std::vector<std::string>& transient, RegistryHolder& registry,
+                                                  const std::vector<std::string>& transient, runtime::RegistryHolder& registry,
                                                   runtime::Dispatcher& dispatcher);
 
 }  // namespace cryftee::grpc_signer

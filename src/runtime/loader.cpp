@@ -17,7 +17,7 @@
 #include "util/log.h"
 #include "version.h"
 
-namespace cryftee {
+namespace cryftee::runtime {
 namespace {
 
 namespace fs = std::filesystem;
@@ -327,4 +327,4 @@ std::shared_ptr<const Registry> build_registry(const Config& config, std::uint64
   return registry;
 }
 
-}  // namespace cryftee
+}  // namespace cryftee::runtime

@@ -11,7 +11,7 @@
 #include "config/config.h"
 #include "runtime/registry.h"
 
-namespace cryftee {
+namespace cryftee::runtime {
 
 // Called for each module that passed every check; returns a reason when the engine refuses it (it does
 // not compile, it imports something not granted, ...), nullopt when it accepts it.
@@ -22,4 +22,4 @@ using EngineCheck = std::function<std::optional<std::string>(const ModuleRecord&
 std::shared_ptr<const Registry> build_registry(const Config& config, std::uint64_t epoch,
                                                const EngineCheck& engine_check = {});
 
-}  // namespace cryftee
+}  // namespace cryftee::runtime

@@ -4,7 +4,7 @@
 
 #include "util/error.h"
 
-namespace cryftee {
+namespace cryftee::runtime {
 
 const char* module_failure_name(ModuleFailure failure) {
   switch (failure) {
@@ -55,4 +55,4 @@ bool declares(const ModuleRecord& record, const std::string& capability) {
   return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
 }
 
-}  // namespace cryftee
+}  // namespace cryftee::runtime

@@ -13,7 +13,7 @@
 #include "manifest/manifest.h"
 #include "util/bytes.h"
 
-namespace cryftee {
+namespace cryftee::runtime {
 
 // The first check a module failed, in the order the loader checks them. Reasons for people are in
 // ModuleStatus::reason; this is for code and for the machine-readable "failure" field.
@@ -103,4 +103,4 @@ class RegistryHolder {
   std::shared_ptr<const Registry> registry_ = std::make_shared<Registry>();
 };
 
-}  // namespace cryftee
+}  // namespace cryftee::runtime

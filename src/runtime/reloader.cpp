@@ -2,7 +2,7 @@
 
 #include "util/error.h"
 
-namespace cryftee {
+namespace cryftee::runtime {
 namespace {
 
 // Throws 409 reload_refused when any module of `next` would not load.
@@ -54,4 +54,4 @@ void Reloader::record(ReloadAttempt attempt) {
   last_attempt_ = std::move(attempt);
 }
 
-}  // namespace cryftee
+}  // namespace cryftee::runtime

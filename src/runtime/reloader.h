@@ -14,7 +14,7 @@
 
 #include "runtime/registry.h"
 
-namespace cryftee {
+namespace cryftee::runtime {
 
 struct ReloadAttempt {
   std::chrono::system_clock::time_point at;
@@ -49,4 +49,4 @@ class Reloader {
   std::optional<ReloadAttempt> last_attempt_;
 };
 
-}  // namespace cryftee
+}  // namespace cryftee::runtime

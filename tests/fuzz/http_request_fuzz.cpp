@@ -32,10 +32,10 @@ using namespace cryftee::transport;
 constexpr int kMaxRequestsPerInput = 4;
 const std::string kAdminToken = "fuzz-admin-token-0123456789";
 
-std::shared_ptr<const Registry> fixed_registry(std::uint64_t epoch) {
-  auto registry = std::make_shared<Registry>();
+std::shared_ptr<const runtime::Registry> fixed_registry(std::uint64_t epoch) {
+  auto registry = std::make_shared<runtime::Registry>();
   registry->epoch = epoch;
-  ModuleRecord signer;
+  runtime::ModuleRecord signer;
   signer.entry.id = "bls_tls_signer_v1";
   signer.entry.version = "1.0.0";
   signer.entry.capabilities = {"bls_register", "bls_sign", "tls_register", "tls_sign"};
@@ -55,12 +55,12 @@ struct Daemon {
     context.reload = [this] {
       auto next = fixed_registry(registry.current()->epoch + 1);
       registry.replace(next);
-      return std::shared_ptr<const Registry>(next);
+      return std::shared_ptr<const runtime::Registry>(next);
     };
     add_daemon_routes(router, context, kiosk_files);
   }
   Config config;
-  RegistryHolder registry;
+  runtime::RegistryHolder registry;
   Attestor attestor{config, "sha256:" + std::string(64, '0')};
   CryftgoTracker cryftgo;
   Custody custody{CustodySetup{.sealer = key_store::make_none_sealer()}};

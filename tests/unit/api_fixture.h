@@ -17,9 +17,9 @@ namespace cryftee::api::api_test {
 
 using nlohmann::json;
 
-inline ModuleRecord module(std::string id, bool loaded, bool pinned, std::vector<std::string> capabilities,
+inline runtime::ModuleRecord module(std::string id, bool loaded, bool pinned, std::vector<std::string> capabilities,
                     std::map<std::string, bool> default_for = {}) {
-  ModuleRecord record;
+  runtime::ModuleRecord record;
   record.entry.id = std::move(id);
   record.entry.version = "1.0.0";
   record.entry.description = "test module";
@@ -30,12 +30,12 @@ inline ModuleRecord module(std::string id, bool loaded, bool pinned, std::vector
   record.computed_hash = pinned ? record.entry.hash : "sha256:" + std::string(64, 'b');
   record.status = {.trusted = loaded, .compatible = true, .loaded = loaded,
                    .reason = loaded ? "" : "the module file's hash does not match the manifest",
-                   .failure = loaded ? ModuleFailure::None : ModuleFailure::HashMismatch};
+                   .failure = loaded ? runtime::ModuleFailure::None : runtime::ModuleFailure::HashMismatch};
   return record;
 }
 
-inline std::shared_ptr<const Registry> signer_registry(std::uint64_t epoch) {
-  auto registry = std::make_shared<Registry>();
+inline std::shared_ptr<const runtime::Registry> signer_registry(std::uint64_t epoch) {
+  auto registry = std::make_shared<runtime::Registry>();
   registry->epoch = epoch;
   registry->manifest_hash = "sha256:" + std::string(64, '1');
   registry->modules.push_back(module("bls_tls_signer_v1", true, true,
@@ -71,7 +71,7 @@ class ApiRoutes : public ::testing::Test {
   static json body_of(const Response& response) { return json::parse(response.body); }
 
   Config config;
-  RegistryHolder registry;
+  runtime::RegistryHolder registry;
   Attestor attestor{config};
   CryftgoTracker tracker;
   Custody custody{cryftee::testing::memory_only_custody()};

@@ -46,7 +46,7 @@ TEST_F(ApiRoutes, StatusCarriesBothFieldSets) {
 }
 
 TEST_F(ApiRoutes, StatusIsNotReadyWithoutDefaultModules) {
-  auto empty = std::make_shared<Registry>();
+  auto empty = std::make_shared<runtime::Registry>();
   empty->epoch = 2;
   empty->modules.push_back(module("tampered_v1", false, false, {"bls_sign"}, {{"bls", true}}));
   registry.replace(empty);
@@ -101,7 +101,7 @@ TEST_F(ApiRoutes, RuntimeSelfSummarisesPins) {
   EXPECT_EQ(self["pinSummary"]["missingModules"], json({"tampered_v1"}));
   EXPECT_EQ(self["healthy"], false);
 
-  auto pinned = std::make_shared<Registry>(*signer_registry(4));
+  auto pinned = std::make_shared<runtime::Registry>(*signer_registry(4));
   pinned->modules.pop_back();
   registry.replace(pinned);
   const json healthy = body_of(call("GET", "/v1/runtime/self"));
@@ -191,7 +191,7 @@ TEST_F(ApiRoutes, ReloadSwapsInTheNewRegistry) {
   context.reload = [this] {
     auto next = signer_registry(registry.current()->epoch + 1);
     registry.replace(next);
-    return std::shared_ptr<const Registry>(next);
+    return std::shared_ptr<const runtime::Registry>(next);
   };
   const Response response = call("POST", "/v1/admin/reload-modules");
   ASSERT_EQ(response.status, 200) << response.body;
@@ -204,7 +204,7 @@ TEST_F(ApiRoutes, ReloadSwapsInTheNewRegistry) {
 }
 
 TEST_F(ApiRoutes, FailedReloadKeepsTheOldRegistryAndSaysSo) {
-  context.reload = []() -> std::shared_ptr<const Registry> {
+  context.reload = []() -> std::shared_ptr<const runtime::Registry> {
     throw Error(400, "bad_manifest", "manifest.json is not JSON");
   };
   const Response response = call("POST", "/v1/admin/reload-modules");

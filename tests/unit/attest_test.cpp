@@ -17,8 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-ModuleRecord module_record(std::string id, bool loaded, std::string computed_hash) {
-  ModuleRecord record;
+runtime::ModuleRecord module_record(std::string id, bool loaded, std::string computed_hash) {
+  runtime::ModuleRecord record;
   record.entry.id = std::move(id);
   record.entry.version = "1.2.3";
   record.entry.hash = "sha256:" + std::string(64, 'a');
@@ -30,8 +30,8 @@ ModuleRecord module_record(std::string id, bool loaded, std::string computed_has
   return record;
 }
 
-Registry sample_registry() {
-  Registry registry;
+runtime::Registry sample_registry() {
+  runtime::Registry registry;
   registry.epoch = 3;
   registry.manifest_hash = "sha256:" + std::string(64, '1');
   registry.trust_hash = "sha256:" + std::string(64, '2');
@@ -60,7 +60,7 @@ TEST(Attestation, RunningBinaryHashIsTheHashOfTheExecutableFile) {
 TEST(Attestation, DocumentCarriesTheClientContractFields) {
   Config config;
   Attestor attestor(config);
-  const Registry registry = sample_registry();
+  const runtime::Registry registry = sample_registry();
   const json document = attestor.attest(registry, std::string("n-123"));
   EXPECT_EQ(document["core_binary_hash"], test_binary_hash());
   EXPECT_EQ(document["manifest_hash"], registry.manifest_hash);
@@ -180,7 +180,7 @@ TEST(Attestation, MalformedDocumentsAreInvalidNotErrors) {
 TEST(Attestation, NonceMustBeShortPrintableText) {
   Config config;
   Attestor attestor(config);
-  const Registry registry = sample_registry();
+  const runtime::Registry registry = sample_registry();
   EXPECT_NO_THROW(attestor.attest(registry, std::string(kMaxNonceLength, 'x')));
   for (const std::string& nonce : {std::string(kMaxNonceLength + 1, 'x'), std::string(), std::string("a\nb"),
                                    std::string("caf\xc3\xa9")}) {

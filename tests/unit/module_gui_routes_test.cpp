@@ -37,9 +37,9 @@ class ModuleGuiRoutes : public ::testing::Test {
 
   // The registry as the builder leaves it: `verified` is its load-time verdict on the gui/ folder.
   void install(bool verified) {
-    auto registry = std::make_shared<Registry>();
+    auto registry = std::make_shared<runtime::Registry>();
     registry->epoch = 7;
-    ModuleRecord record;
+    runtime::ModuleRecord record;
     record.entry.id = "demo";
     record.entry.dir = "demo";
     record.entry.gui = ModuleGui{"index.html",
@@ -49,7 +49,7 @@ class ModuleGuiRoutes : public ::testing::Test {
     record.gui_verified = verified;
     record.gui_reason = verified ? "" : "gui/js/app.js does not match the hash in the signed manifest entry";
     registry->modules.push_back(record);
-    ModuleRecord plain;
+    runtime::ModuleRecord plain;
     plain.entry.id = "plain";
     plain.status.loaded = true;
     registry->modules.push_back(plain);
@@ -76,7 +76,7 @@ class ModuleGuiRoutes : public ::testing::Test {
   static std::string error_code(const Response& response) { return nlohmann::json::parse(response.body)["error"]; }
 
   fs::path root_;
-  RegistryHolder holder_;
+  runtime::RegistryHolder holder_;
 };
 
 TEST_F(ModuleGuiRoutes, ServesAVerifiedFileWithASandboxingCsp) {

@@ -20,7 +20,7 @@ class RegistryBuild : public ::testing::Test {
     c.trust_config = fx.trust_path();
     return c;
   }
-  std::shared_ptr<const Registry> build(const EngineCheck& engine = {}) const { return build_registry(config(), 7, engine); }
+  std::shared_ptr<const runtime::Registry> build(const runtime::EngineCheck& engine = {}) const { return runtime::build_registry(config(), 7, engine); }
 
   testing::ModuleFixture fx;
 };
@@ -36,7 +36,7 @@ TEST_F(RegistryBuild, SignedModulesLoad) {
     EXPECT_TRUE(record.status.loaded) << record.status.reason;
     EXPECT_TRUE(record.status.trusted);
     EXPECT_TRUE(record.status.compatible);
-    EXPECT_EQ(record.status.failure, ModuleFailure::None);
+    EXPECT_EQ(record.status.failure, runtime::ModuleFailure::None);
     EXPECT_TRUE(record.status.reason.empty());
     ASSERT_NE(record.wasm, nullptr);
     EXPECT_EQ(record.computed_hash, record.entry.hash);
@@ -49,10 +49,10 @@ TEST_F(RegistryBuild, TamperedFileIsRefusedOthersStillLoad) {
   fx.write_manifest({fx.sign(fx.add_module("a")), fx.sign(fx.add_module("b"))});
   testing::ModuleFixture::write(fx.root / "a" / "a.wasm", "evil bytes");
   const auto registry = build();
-  const ModuleRecord& a = *registry->find("a");
+  const runtime::ModuleRecord& a = *registry->find("a");
   EXPECT_FALSE(a.status.loaded);
   EXPECT_FALSE(a.status.trusted);
-  EXPECT_EQ(a.status.failure, ModuleFailure::HashMismatch);
+  EXPECT_EQ(a.status.failure, runtime::ModuleFailure::HashMismatch);
   EXPECT_NE(a.status.reason.find("changed or replaced"), std::string::npos);
   EXPECT_EQ(a.wasm, nullptr);
   EXPECT_TRUE(registry->find("b")->status.loaded);
@@ -62,9 +62,9 @@ TEST_F(RegistryBuild, TamperedEntryFieldIsRefused) {
   nlohmann::json entry = fx.sign(fx.add_module("a"));
   entry["capabilities"] = {"bls_sign", "tls_sign"};
   fx.write_manifest({entry});
-  const ModuleRecord a = build()->modules[0];
+  const runtime::ModuleRecord a = build()->modules[0];
   EXPECT_FALSE(a.status.loaded);
-  EXPECT_EQ(a.status.failure, ModuleFailure::SignatureInvalid);
+  EXPECT_EQ(a.status.failure, runtime::ModuleFailure::SignatureInvalid);
 }
 
 TEST_F(RegistryBuild, UnknownPublisherWrongKeyAndMalformedSignature) {
@@ -77,10 +77,10 @@ TEST_F(RegistryBuild, UnknownPublisherWrongKeyAndMalformedSignature) {
   malformed["signature"] = "***";
   fx.write_manifest({fx.sign(stranger), wrong_key, malformed});
   const auto registry = build();
-  EXPECT_EQ(registry->find("stranger")->status.failure, ModuleFailure::UnknownPublisher);
+  EXPECT_EQ(registry->find("stranger")->status.failure, runtime::ModuleFailure::UnknownPublisher);
   EXPECT_NE(registry->find("stranger")->status.reason.find("someone-else"), std::string::npos);
-  EXPECT_EQ(registry->find("wrong_key")->status.failure, ModuleFailure::SignatureInvalid);
-  EXPECT_EQ(registry->find("malformed")->status.failure, ModuleFailure::SignatureMalformed);
+  EXPECT_EQ(registry->find("wrong_key")->status.failure, runtime::ModuleFailure::SignatureInvalid);
+  EXPECT_EQ(registry->find("malformed")->status.failure, runtime::ModuleFailure::SignatureMalformed);
   for (const auto& record : registry->modules) EXPECT_FALSE(record.status.loaded);
 }
 
@@ -88,11 +88,11 @@ TEST_F(RegistryBuild, TooNewIsIncompatibleWithReason) {
   nlohmann::json entry = fx.add_module("future");
   entry["minCryfteeVersion"] = "99.0.0";
   fx.write_manifest({fx.sign(entry)});
-  const ModuleRecord record = build()->modules[0];
+  const runtime::ModuleRecord record = build()->modules[0];
   EXPECT_TRUE(record.status.trusted);
   EXPECT_FALSE(record.status.compatible);
   EXPECT_FALSE(record.status.loaded);
-  EXPECT_EQ(record.status.failure, ModuleFailure::Incompatible);
+  EXPECT_EQ(record.status.failure, runtime::ModuleFailure::Incompatible);
   EXPECT_EQ(record.status.reason, std::string("needs cryftee >= 99.0.0, this is ") + kCryfteeVersion);
 }
 
@@ -114,7 +114,7 @@ TEST_F(RegistryBuild, ModuleJsonMustAgree) {
   for (const auto& record : registry->modules) {
     EXPECT_FALSE(record.status.loaded) << record.entry.id;
     EXPECT_TRUE(record.status.trusted) << record.entry.id;
-    EXPECT_EQ(record.status.failure, ModuleFailure::ModuleJsonMismatch) << record.entry.id;
+    EXPECT_EQ(record.status.failure, runtime::ModuleFailure::ModuleJsonMismatch) << record.entry.id;
   }
   EXPECT_NE(registry->find("renamed")->status.reason.find("impostor"), std::string::npos);
   EXPECT_NE(registry->find("other_version")->status.reason.find("2.0.0"), std::string::npos);
@@ -127,10 +127,10 @@ TEST_F(RegistryBuild, MalformedAndDuplicateEntriesAreListedNotFatal) {
   fx.write_manifest({fx.sign(traversal), dup, dup, fx.sign(fx.add_module("fine"))});
   const auto registry = build();
   ASSERT_EQ(registry->modules.size(), 4u);
-  EXPECT_EQ(registry->modules[0].status.failure, ModuleFailure::MalformedEntry);
+  EXPECT_EQ(registry->modules[0].status.failure, runtime::ModuleFailure::MalformedEntry);
   EXPECT_NE(registry->modules[0].status.reason.find(".."), std::string::npos);
-  EXPECT_EQ(registry->modules[1].status.failure, ModuleFailure::MalformedEntry);
-  EXPECT_EQ(registry->modules[2].status.failure, ModuleFailure::MalformedEntry);
+  EXPECT_EQ(registry->modules[1].status.failure, runtime::ModuleFailure::MalformedEntry);
+  EXPECT_EQ(registry->modules[2].status.failure, runtime::ModuleFailure::MalformedEntry);
   EXPECT_TRUE(registry->modules[3].status.loaded);
 }
 
@@ -141,8 +141,8 @@ TEST_F(RegistryBuild, BinarySizeLimitAndMissingFile) {
   std::filesystem::remove(fx.root / "gone" / "gone.wasm");
   fx.write_manifest({fx.sign(big), fx.sign(gone)});
   const auto registry = build();
-  EXPECT_EQ(registry->find("big")->status.failure, ModuleFailure::TooLarge);
-  EXPECT_EQ(registry->find("gone")->status.failure, ModuleFailure::FileMissing);
+  EXPECT_EQ(registry->find("big")->status.failure, runtime::ModuleFailure::TooLarge);
+  EXPECT_EQ(registry->find("gone")->status.failure, runtime::ModuleFailure::FileMissing);
 }
 
 TEST_F(RegistryBuild, SymlinkOutOfTheModuleDirIsRefused) {
@@ -152,9 +152,9 @@ TEST_F(RegistryBuild, SymlinkOutOfTheModuleDirIsRefused) {
   std::filesystem::remove(fx.root / "linked" / "linked.wasm");
   std::filesystem::create_symlink(outside, fx.root / "linked" / "linked.wasm");
   fx.write_manifest({fx.sign(entry)});
-  const ModuleRecord record = build()->modules[0];
+  const runtime::ModuleRecord record = build()->modules[0];
   std::filesystem::remove(outside);
-  EXPECT_EQ(record.status.failure, ModuleFailure::OutsideModuleDir);
+  EXPECT_EQ(record.status.failure, runtime::ModuleFailure::OutsideModuleDir);
 }
 
 TEST_F(RegistryBuild, DefaultsResolveAndConflictsFailClosed) {
@@ -190,7 +190,7 @@ TEST_F(RegistryBuild, DevelopmentSwitchLoadsUnverifiedButSaysSo) {
   testing::ModuleFixture::write(fx.root / "a" / "a.wasm", "changed");
   Config c = config();
   c.allow_unverified_modules = true;
-  const auto registry = build_registry(c, 1);
+  const auto registry = runtime::build_registry(c, 1);
   for (const auto& record : registry->modules) {
     EXPECT_TRUE(record.status.loaded) << record.entry.id;
     EXPECT_FALSE(record.status.trusted);
@@ -202,7 +202,7 @@ TEST_F(RegistryBuild, DevelopmentSwitchLoadsUnverifiedButSaysSo) {
   nlohmann::json future = fx.add_module("future");
   future["minCryfteeVersion"] = "99.0.0";
   fx.write_manifest({future});
-  EXPECT_FALSE(build_registry(c, 2)->modules[0].status.loaded);
+  EXPECT_FALSE(runtime::build_registry(c, 2)->modules[0].status.loaded);
 }
 
 TEST_F(RegistryBuild, OnlyEnabledModulesLoadAndUnknownIdsAreReported) {
@@ -210,15 +210,15 @@ TEST_F(RegistryBuild, OnlyEnabledModulesLoadAndUnknownIdsAreReported) {
   Config c = config();
   c.modules_enabled = std::vector<std::string>{"b", "typo_v1"};
   int engine_checks = 0;
-  const auto registry = build_registry(c, 1, [&engine_checks](const ModuleRecord&) -> std::optional<std::string> {
+  const auto registry = runtime::build_registry(c, 1, [&engine_checks](const runtime::ModuleRecord&) -> std::optional<std::string> {
     ++engine_checks;
     return std::nullopt;
   });
-  const ModuleRecord& a = *registry->find("a");
+  const runtime::ModuleRecord& a = *registry->find("a");
   EXPECT_FALSE(a.status.loaded);
   EXPECT_TRUE(a.status.trusted) << "a module that is not enabled is still verified";
-  EXPECT_EQ(a.status.failure, ModuleFailure::NotEnabled);
-  EXPECT_STREQ(module_failure_name(a.status.failure), "not_enabled");
+  EXPECT_EQ(a.status.failure, runtime::ModuleFailure::NotEnabled);
+  EXPECT_STREQ(runtime::module_failure_name(a.status.failure), "not_enabled");
   EXPECT_NE(a.status.reason.find("CRYFTEE_MODULES_ENABLED"), std::string::npos) << a.status.reason;
   EXPECT_EQ(a.wasm, nullptr);
   EXPECT_TRUE(registry->find("b")->status.loaded);
@@ -235,14 +235,14 @@ TEST_F(RegistryBuild, OnlyEnabledModulesLoadAndUnknownIdsAreReported) {
 TEST_F(RegistryBuild, EngineRefusalIsRecorded) {
   fx.write_manifest({fx.sign(fx.add_module("a")), fx.sign(fx.add_module("b"))});
   int calls = 0;
-  const auto registry = build([&](const ModuleRecord& record) -> std::optional<std::string> {
+  const auto registry = build([&](const runtime::ModuleRecord& record) -> std::optional<std::string> {
     ++calls;
     EXPECT_NE(record.wasm, nullptr);
     if (record.entry.id == "a") return "imports \"cryftee.evil\", which is not granted";
     return std::nullopt;
   });
   EXPECT_EQ(calls, 2);
-  EXPECT_EQ(registry->find("a")->status.failure, ModuleFailure::EngineRefused);
+  EXPECT_EQ(registry->find("a")->status.failure, runtime::ModuleFailure::EngineRefused);
   EXPECT_FALSE(registry->find("a")->status.loaded);
   EXPECT_EQ(registry->find("a")->wasm, nullptr);
   EXPECT_TRUE(registry->find("b")->status.loaded);
@@ -255,20 +255,20 @@ TEST_F(RegistryBuild, GuiIsVerifiedOnlyWhenEveryFileMatches) {
   entry["gui"] = {{"entry", "index.html"},
                   {"files", {{"index.html", sha256_tagged(as_bytes("<p>hi</p>"))}, {"js/app.js", sha256_tagged(as_bytes("1"))}}}};
   fx.write_manifest({fx.sign(entry)});
-  const ModuleRecord good = build()->modules[0];
+  const runtime::ModuleRecord good = build()->modules[0];
   EXPECT_TRUE(good.gui_verified) << good.gui_reason;
   EXPECT_EQ(good.gui_files, (std::vector<std::string>{"index.html", "js/app.js"}));
   EXPECT_EQ(good.module_path, (fx.root / "g").string());
 
   testing::ModuleFixture::write(fx.root / "g" / "gui" / "js" / "app.js", "2");
-  const ModuleRecord changed = build()->modules[0];
+  const runtime::ModuleRecord changed = build()->modules[0];
   EXPECT_TRUE(changed.status.loaded);
   EXPECT_FALSE(changed.gui_verified);
   EXPECT_NE(changed.gui_reason.find("js/app.js"), std::string::npos);
 
   testing::ModuleFixture::write(fx.root / "g" / "gui" / "js" / "app.js", "1");
   testing::ModuleFixture::write(fx.root / "g" / "gui" / "extra.js", "x");
-  const ModuleRecord extra = build()->modules[0];
+  const runtime::ModuleRecord extra = build()->modules[0];
   EXPECT_FALSE(extra.gui_verified);
   EXPECT_NE(extra.gui_reason.find("extra.js"), std::string::npos);
 }
@@ -280,8 +280,8 @@ TEST_F(RegistryBuild, WholeRegistryProblemsThrow) {
   EXPECT_THROW(build(), Error);
   Config no_trust = config();
   no_trust.trust_config.reset();
-  const auto registry = build_registry(no_trust, 1);
-  EXPECT_EQ(registry->modules[0].status.failure, ModuleFailure::UnknownPublisher);
+  const auto registry = runtime::build_registry(no_trust, 1);
+  EXPECT_EQ(registry->modules[0].status.failure, runtime::ModuleFailure::UnknownPublisher);
   EXPECT_NE(registry->modules[0].status.reason.find("no trust file"), std::string::npos);
 }
 

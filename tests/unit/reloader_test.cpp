@@ -7,11 +7,11 @@
 namespace cryftee {
 namespace {
 
-std::shared_ptr<const Registry> registry_of(std::uint64_t epoch, std::vector<std::pair<std::string, bool>> modules) {
-  auto registry = std::make_shared<Registry>();
+std::shared_ptr<const runtime::Registry> registry_of(std::uint64_t epoch, std::vector<std::pair<std::string, bool>> modules) {
+  auto registry = std::make_shared<runtime::Registry>();
   registry->epoch = epoch;
   for (const auto& [id, loaded] : modules) {
-    ModuleRecord record;
+    runtime::ModuleRecord record;
     record.entry.id = id;
     record.status.loaded = loaded;
     record.status.reason = loaded ? "" : "hash mismatch";
@@ -21,11 +21,11 @@ std::shared_ptr<const Registry> registry_of(std::uint64_t epoch, std::vector<std
 }
 
 struct ReloaderTest : ::testing::Test {
-  RegistryHolder holder;
+  runtime::RegistryHolder holder;
   std::vector<std::pair<std::string, bool>> next_modules{{"signer", true}, {"debug", true}};
   int swaps = 0;
-  Reloader reloader{holder, [this](std::uint64_t epoch) { return registry_of(epoch, next_modules); },
-                    [this](const Registry&) { ++swaps; }};
+  runtime::Reloader reloader{holder, [this](std::uint64_t epoch) { return registry_of(epoch, next_modules); },
+                    [this](const runtime::Registry&) { ++swaps; }};
 
   void SetUp() override { holder.replace(registry_of(1, {{"signer", true}, {"debug", true}})); }
 };
@@ -60,7 +60,7 @@ TEST_F(ReloaderTest, OneModuleThatWouldNotLoadKeepsTheServingRegistryWhole) {
 }
 
 TEST_F(ReloaderTest, ARegistryThatCannotBeBuiltIsRecordedToo) {
-  Reloader broken{holder, [](std::uint64_t) -> std::shared_ptr<const Registry> {
+  runtime::Reloader broken{holder, [](std::uint64_t) -> std::shared_ptr<const runtime::Registry> {
                     throw internal_error("the manifest does not exist", "manifest_missing");
                   }};
   EXPECT_THROW(broken.reload(), Error);
