@@ -59,8 +59,11 @@ std::string running_binary_hash() {
 std::shared_future<std::string> hash_running_binary_in_background() {
   // Mapped here, so a binary that cannot be read stops the start as before; only the hashing waits.
   auto binary = std::make_shared<const MappedBinary>();
-  return std::async(std::launch::async, [binary] {
+  return std::async(std::launch::async, [binary]() mutable {
            std::string hash = hash_text(binary->bytes());
+           // Unmapped now: the future (and this function object) lives as long as the daemon, and the
+           // pages read would otherwise stay resident.
+           binary.reset();
            log::info("core_binary_hash", {{"hash", hash}});
            return hash;
          }).share();
