@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/blocking_work.h"
 #include "api/error_response.h"
 #include "api/loopback_host.h"
 
@@ -223,7 +224,7 @@ void Router::handle(const Request& request, Reply reply) const {
   if (!route) return reply(std::move(refusal));
   // Every answer names the route pattern it came from (for metrics: a pattern, never the requested path).
   // Set on the answer itself, not by wrapping `reply`: a wrapper is an allocation on every request.
-  if (!route->deferred) {
+  if (!route->deferred && !(route->access == Access::Admin && blocking_work_ != nullptr)) {
     Response response = rendered([&] {
       check_access(*route, request);
       return route->handler(request);
@@ -238,7 +239,13 @@ void Router::handle(const Request& request, Reply reply) const {
   });
   Response early = rendered([&] {
     check_access(*route, request);
-    route->deferred(request, [shared_reply](Answer answer) { (*shared_reply)(rendered(answer)); });
+    if (route->deferred) {
+      route->deferred(request, [shared_reply](Answer answer) { (*shared_reply)(rendered(answer)); });
+    } else {
+      run_blocking(*blocking_work_, [shared_reply, route, request] {
+        (*shared_reply)(rendered([&] { return route->handler(request); }));
+      });
+    }
     return Response{};
   });
   if (early.status >= 400) (*shared_reply)(std::move(early));

@@ -11,6 +11,10 @@
 #include "api/token_attempts.h"
 #include "transport/handler.h"
 
+namespace cryftee {
+class WorkQueue;  // util/work_queue.h
+}
+
 namespace cryftee::api {
 
 enum class Access {
@@ -61,7 +65,9 @@ const char* access_name(Access access);
 
 class Router {
  public:
-  explicit Router(AccessPolicy policy) : policy_(policy) {}
+  // `blocking_work`, when given, runs the admin routes (reloads, Web3Signer and key store work, which wait
+  // on disks, TPMs and networks) so that they never hold an event loop; null: they run where they are called.
+  explicit Router(AccessPolicy policy, WorkQueue* blocking_work = nullptr) : policy_(policy), blocking_work_(blocking_work) {}
 
   void add(std::string method, std::string path, Access access, Handler handler);
   // A handler for every GET below `prefix` that no exact route matched (the kiosk's static files).
@@ -95,6 +101,7 @@ class Router {
   bool token_accepted(const Request& request) const;
 
   AccessPolicy policy_;
+  WorkQueue* blocking_work_;
   std::vector<Route> routes_;
   std::unique_ptr<TokenAttempts> token_attempts_ = std::make_unique<TokenAttempts>();
 };

@@ -9,11 +9,13 @@
 #include <optional>
 
 #include "api/api_routes.h"
+#include "api/blocking_work.h"
 #include "api/bls_sign_request.h"
 #include "api/json_body.h"
 #include "api/json_response.h"
 #include "api/key_quota.h"
 #include "api/register_secrets.h"
+#include "custody/custody.h"
 #include "custody/custody.h"
 #include "runtime/dispatch.h"
 #include "util/error.h"
@@ -64,9 +66,11 @@ bool counts_against_quota(const ApiContext& context, const Request& request, con
 }
 
 // Runs `operation` of `module`, first taking the secrets of a register request into custody (counted
-// against the client's key quota; a registration that fails is given back). When that means deriving a
-// key from a keystore password, the whole call moves to the key-derivation queue so the I/O thread is free
-// at once; a full queue is a 503.
+// against the client's key quota; a registration that fails is given back). Where it runs:
+//   - deriving a key from a keystore password: on the key-derivation queue (503 key_derivation_busy when full);
+//   - a registration (it may seal the key into the key store, through a TPM) or any call while Web3Signer
+//     is enabled (a signature may be a network round trip): on the blocking-work threads;
+//   - anything else (bounded by the module's deadline): on the connection's event loop, at once.
 void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, const Request& request,
                  const std::shared_ptr<const runtime::Registry>& registry, const runtime::ModuleRecord& module, std::string operation,
                  nlohmann::json body, const std::function<void(Answer)>& finish) {
@@ -92,13 +96,18 @@ void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, co
       throw;
     }
   };
-  if (!derives) return finish(std::move(run));
-  const bool queued = context.key_derivation->try_submit(
-      [finish, run = std::move(run)]() mutable { finish(std::move(run)); });
-  if (!queued) {
+  const bool may_block = registers || context.custody.web3signer_enabled();
+  if (!derives && !(may_block && context.blocking_work != nullptr)) return finish(std::move(run));
+  auto job = [finish, run = std::move(run)]() mutable { finish(std::move(run)); };
+  try {
+    if (!derives) return run_blocking(*context.blocking_work, std::move(job));
+    if (!context.key_derivation->try_submit(std::move(job))) {
+      throw unavailable("too many keystore imports are waiting for key derivation; try again shortly",
+                        "key_derivation_busy");
+    }
+  } catch (...) {
     if (counted_client) quota->give_back(*counted_client);
-    throw unavailable("too many keystore imports are waiting for key derivation; try again shortly",
-                      "key_derivation_busy");
+    throw;
   }
 }
 

@@ -170,6 +170,7 @@ int serve(Config& config) {
     }
   };
   WorkQueue key_derivation(defaults::kKeyDerivationThreads, defaults::kKeyDerivationQueue);
+  WorkQueue blocking_work(defaults::kBlockingWorkThreads, defaults::kBlockingWorkQueue);
   api::ApiContext context{
       .config = config,
       .registry = registry,
@@ -188,10 +189,11 @@ int serve(Config& config) {
       .dispatcher = &dispatcher,
       .last_reload = [&reloader] { return reloader.last_attempt(); },
       .key_derivation = &key_derivation,
+      .blocking_work = &blocking_work,
   };
 
   const api::AccessPolicy policy{config.admin_token ? &*config.admin_token : nullptr, config.allow_loopback_admin};
-  api::Router router(policy);
+  api::Router router(policy, &blocking_work);
   const api::StaticFiles kiosk_files(config.ui_dir);
   api::add_daemon_routes(router, context, kiosk_files);
 
@@ -209,9 +211,10 @@ int serve(Config& config) {
   server.run(transport::ServerEvents{
       .serving = [&config, &registry] { service::notify_ready(service_status(config, *registry.current())); },
       .stopping = [] { service::notify_stopping("draining requests in flight"); }});
-  // Jobs still queued are dropped and a running derivation (bounded by the EIP-2335 limits) is waited for,
+  // Jobs still queued are dropped and running ones (a derivation is bounded by the EIP-2335 limits) are waited for,
   // before the server its answers would go to is destroyed.
   key_derivation.shut_down();
+  blocking_work.shut_down();
   return 0;
 }
 

@@ -57,6 +57,11 @@ inline constexpr std::chrono::milliseconds kShutdownDeadline{10'000};
 // one more is refused with 503 key_derivation_busy. One thread bounds the memory too (scrypt: up to 512 MiB).
 inline constexpr unsigned kKeyDerivationThreads = 1;
 inline constexpr std::size_t kKeyDerivationQueue = 4;
+// Work that may wait on something outside the process (admin routes, key registrations that seal into the
+// key store, module calls that may reach Web3Signer) runs on this many threads off the event loops, with
+// at most this many jobs waiting; one more is refused with 503 server_busy.
+inline constexpr unsigned kBlockingWorkThreads = 2;
+inline constexpr std::size_t kBlockingWorkQueue = 64;
 inline constexpr unsigned kIoThreads = 0;      // 0: one per core
 inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
 inline constexpr const char* kEngine = "v8";  // the WebAssembly engine modules run on (--engine)

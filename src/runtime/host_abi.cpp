@@ -114,18 +114,20 @@ std::int64_t write_guest_bytes(engine::GuestMemory& memory, std::int64_t ptr, st
 
 std::string call_module(engine::Instance& instance, std::string_view operation, std::string_view request,
                         CallContext& context) {
-  auto copy_in = [&](std::string_view text) -> std::int64_t {
-    std::int64_t size[] = {static_cast<std::int64_t>(text.size())};
-    const std::int64_t ptr = static_cast<std::uint32_t>(instance.call("cryftee_alloc", size, &context));
-    if (ptr == 0 && !text.empty()) {
-      throw engine::ModuleFault(engine::FailState::OutOfMemory, context.module_id,
-                                "cryftee_alloc(" + std::to_string(text.size()) + ") returned 0");
-    }
-    write_guest_bytes(instance.memory(), ptr, size[0], as_bytes(text), &context, "cryftee_alloc");
-    return ptr;
-  };
-  const std::int64_t op_ptr = copy_in(operation);
-  const std::int64_t request_ptr = copy_in(request);
+  // One allocation holds both, operation first: each export call is a V8 entry, the dearest step of a
+  // module call after the module's own work.
+  const std::size_t total = operation.size() + request.size();
+  std::int64_t size[] = {static_cast<std::int64_t>(total)};
+  const std::int64_t op_ptr = static_cast<std::uint32_t>(instance.call("cryftee_alloc", size, &context));
+  if (op_ptr == 0 && total > 0) {
+    throw engine::ModuleFault(engine::FailState::OutOfMemory, context.module_id,
+                              "cryftee_alloc(" + std::to_string(total) + ") returned 0");
+  }
+  write_guest_bytes(instance.memory(), op_ptr, static_cast<std::int64_t>(operation.size()), as_bytes(operation), &context,
+                    "cryftee_alloc");
+  const std::int64_t request_ptr = op_ptr + static_cast<std::int64_t>(operation.size());
+  write_guest_bytes(instance.memory(), request_ptr, static_cast<std::int64_t>(request.size()), as_bytes(request), &context,
+                    "cryftee_alloc");
   std::int64_t args[] = {op_ptr, static_cast<std::int64_t>(operation.size()), request_ptr,
                          static_cast<std::int64_t>(request.size())};
   context.output.clear();

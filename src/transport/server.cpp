@@ -8,7 +8,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <condition_variable>
 #include <future>
 #include <list>
@@ -21,6 +20,7 @@
 #include "config/defaults.h"
 #include "transport/connection_book.h"
 #include "transport/descriptor_limit.h"
+#include "transport/event_loops.h"
 #include "transport/listener_error.h"
 #include "transport/loopback_peer_uid.h"
 #include "transport/peer_credentials.h"
@@ -111,7 +111,7 @@ struct Budget {
   std::size_t max_per_peer;
 };
 
-// Failed accepts of one listener in a row; touched only on the listener's strand.
+// Failed accepts of one listener in a row; touched only on the first loop, where the acceptors run.
 struct AcceptBackoff {
   std::chrono::milliseconds delay{0};
   std::size_t failures = 0;
@@ -145,7 +145,8 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
 
 class Server::Impl {
  public:
-  Impl(const Config& config, std::vector<ListenerSpec> listeners) : config_(config) {
+  Impl(const Config& config, std::vector<ListenerSpec> listeners)
+      : loops_(resolve_io_threads(config.io_threads)) {
     for (ListenerSpec& spec : listeners) {
       if (spec.endpoint == Endpoint::Unix) {
         open_unix_listener(std::move(spec));
@@ -162,13 +163,10 @@ class Server::Impl {
     for (auto& listener : tcp_listeners_) accept_tcp(*listener);
     sweep_deadlines();
 
-    const unsigned thread_count = resolve_io_threads(config_.io_threads);
-    std::vector<std::thread> threads;
-    threads.reserve(thread_count);
-    for (unsigned i = 0; i < thread_count; ++i) threads.emplace_back([this] { io_.run(); });
+    loops_.run();
     nlohmann::json budgets = nlohmann::json::object();
     for (const Budget& budget : budgets_) budgets[budget.settings.listener_name] = budget.max_connections;
-    log::info("serving", {{"io_threads", thread_count}, {"max_connections", budgets}});
+    log::info("serving", {{"io_threads", loops_.size()}, {"max_connections", budgets}});
     if (events.serving) events.serving();
 
     {
@@ -182,8 +180,7 @@ class Server::Impl {
     if (still_open > 0) log::warn("drain_timeout", {{"open_connections", still_open}});
     // Nothing accepts any more: the socket goes now, before joining threads that may still be stuck in work.
     socket_file_.remove();
-    io_.stop();
-    for (auto& thread : threads) thread.join();
+    loops_.stop();
     log::info("stopped");
   }
 
@@ -245,7 +242,7 @@ class Server::Impl {
     const std::filesystem::path path = spec.unix_path;
     prepare_socket_path(path);
     Budget& budget = budgets_.emplace_back(spec);
-    unix_.reset(new UnixListener{local_stream::acceptor(asio::make_strand(io_)), std::move(spec), budget, {}});
+    unix_.reset(new UnixListener{local_stream::acceptor(loops_.first()), std::move(spec), budget, {}});
     boost::system::error_code error;
     unix_->acceptor.open(local_stream(), error);
     if (!error) {
@@ -262,9 +259,9 @@ class Server::Impl {
   }
 
   void open_tcp_listener(ListenerSpec spec) {
-    const tcp::endpoint endpoint = resolve_endpoint(io_, spec.tcp_address, spec.name);
+    const tcp::endpoint endpoint = resolve_endpoint(loops_.first(), spec.tcp_address, spec.name);
     Budget& budget = budgets_.emplace_back(spec);
-    std::unique_ptr<TcpListener> listener(new TcpListener{tcp::acceptor(asio::make_strand(io_)), std::move(spec), budget, {}});
+    std::unique_ptr<TcpListener> listener(new TcpListener{tcp::acceptor(loops_.first()), std::move(spec), budget, {}});
     const std::string& name = listener->spec.name;
     boost::system::error_code error;
     listener->acceptor.open(endpoint.protocol(), error);
@@ -316,21 +313,23 @@ class Server::Impl {
   }
 
   void accept_unix() {
-    unix_->acceptor.async_accept(asio::make_strand(io_), [this](boost::system::error_code error, local_stream::socket socket) {
+    unix_->acceptor.async_accept(loops_.least_busy(), [this](boost::system::error_code error, UnixSocket socket) {
       if (error == asio::error::operation_aborted) return;
       const std::string& name = unix_->spec.name;
       if (error) return retry_accept(unix_->acceptor, unix_->backoff, name, [this] { accept_unix(); }, error);
       accepted_again(unix_->backoff, name);
       admit(unix_->budget, unix_peer(socket.native_handle()), unix_->spec,
-            [&socket](const SessionSettings& settings, ConnectionBook& book, Peer peer) {
-              std::make_shared<Session<UnixStream>>(UnixStream(std::move(socket)), std::move(peer), settings, book)->start();
+            [this, &socket](const SessionSettings& settings, ConnectionBook& book, Peer peer) {
+              EventLoops::Seat seat = loops_.seat_on(socket.get_executor().context());
+              std::make_shared<Session<UnixStream>>(UnixStream(std::move(socket)), std::move(peer), settings, book,
+                                                    std::move(seat))->start();
             });
       accept_unix();
     });
   }
 
   void accept_tcp(TcpListener& listener) {
-    listener.acceptor.async_accept(asio::make_strand(io_), [this, &listener](boost::system::error_code error, tcp::socket socket) {
+    listener.acceptor.async_accept(loops_.least_busy(), [this, &listener](boost::system::error_code error, TcpSocket socket) {
       if (error == asio::error::operation_aborted) return;
       const ListenerSpec& spec = listener.spec;
       if (error) return retry_accept(listener.acceptor, listener.backoff, spec.name, [this, &listener] { accept_tcp(listener); }, error);
@@ -360,7 +359,7 @@ class Server::Impl {
 
   // A loopback peer is known as a Unix-socket peer is: by the uid the kernel records, which is then also
   // what per-peer limits count.
-  static void identify_loopback_peer(const tcp::socket& socket, const tcp::endpoint& remote, Peer& peer) {
+  static void identify_loopback_peer(const TcpSocket& socket, const tcp::endpoint& remote, Peer& peer) {
     boost::system::error_code error;
     const tcp::endpoint local = socket.local_endpoint(error);
     if (!error && peer.loopback) peer.uid = loopback_peer_uid(local, remote);
@@ -368,11 +367,14 @@ class Server::Impl {
     if (peer.uid) peer.limit_key = "uid=" + std::to_string(*peer.uid);
   }
 
-  void start_tcp_session(bool tls, tcp::socket socket, const SessionSettings& settings, ConnectionBook& book, Peer peer) {
+  void start_tcp_session(bool tls, TcpSocket socket, const SessionSettings& settings, ConnectionBook& book, Peer peer) {
+    EventLoops::Seat seat = loops_.seat_on(socket.get_executor().context());
     if (tls) {
-      std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *tls_), std::move(peer), settings, book)->start();
+      std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *tls_), std::move(peer), settings, book,
+                                           std::move(seat))->start();
     } else {
-      std::make_shared<Session<TcpStream>>(TcpStream(std::move(socket)), std::move(peer), settings, book)->start();
+      std::make_shared<Session<TcpStream>>(TcpStream(std::move(socket)), std::move(peer), settings, book, std::move(seat))
+          ->start();
     }
   }
 
@@ -412,10 +414,10 @@ class Server::Impl {
     return still_open;
   }
 
-  // Acceptors are used only on their own strand; closing them there ends their accept loops.
+  // Acceptors are used only on the first loop; closing them there ends their accept loops.
   void close_acceptors() {
     std::vector<std::future<void>> closed;
-    auto close_on_strand = [&closed](auto& acceptor) {
+    auto close_on_loop = [&closed](auto& acceptor) {
       auto done = std::make_shared<std::promise<void>>();
       closed.push_back(done->get_future());
       asio::post(acceptor.get_executor(), [&acceptor, done] {
@@ -424,19 +426,18 @@ class Server::Impl {
         done->set_value();
       });
     };
-    if (unix_) close_on_strand(unix_->acceptor);
-    for (auto& listener : tcp_listeners_) close_on_strand(listener->acceptor);
+    if (unix_) close_on_loop(unix_->acceptor);
+    for (auto& listener : tcp_listeners_) close_on_loop(listener->acceptor);
     for (auto& future : closed) future.wait();
   }
 
-  const Config& config_;
-  // Declared before the io_context: sessions destroyed with its pending handlers still report to their
+  // Declared before the loops: sessions destroyed with their pending handlers still report to their
   // budget's books. A list, so a budget never moves while listeners and sessions refer to it.
   std::list<Budget> budgets_;
   std::optional<asio::ssl::context> tls_;
   SocketFile socket_file_;
-  asio::io_context io_;
-  asio::steady_timer deadline_sweep_{io_};
+  EventLoops loops_;
+  asio::steady_timer deadline_sweep_{loops_.first()};
   std::unique_ptr<UnixListener> unix_;
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
 

@@ -4,10 +4,12 @@
 #include <v8.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -298,6 +300,7 @@ class V8Instance final : public Instance, public GuestMemory {
 
   ~V8Instance() override {
     BoundIsolate bound(isolate_);
+    functions_.clear();
     exports_.Reset();
     memory_.Reset();
     context_.Reset();
@@ -313,13 +316,10 @@ class V8Instance final : public Instance, public GuestMemory {
     v8::HandleScope handles(isolate_);
     v8::Local<v8::Context> v8_context = context_.Get(isolate_);
     v8::Context::Scope context_scope(v8_context);
-    v8::Local<v8::Value> function;
-    if (!exports_.Get(isolate_)->Get(v8_context, v8_string(isolate_, export_name)).ToLocal(&function) ||
-        !function->IsFunction()) {
-      throw fault(FailState::BadResponse, "it has no export '" + export_name + "'");
-    }
-    std::vector<v8::Local<v8::Value>> argv;
-    for (std::size_t i = 0; i < args.size(); ++i) argv.push_back(to_v8(type->params[i], args[i]));
+    const v8::Local<v8::Function> function = export_function(v8_context, export_name);
+    std::array<v8::Local<v8::Value>, kMaxExportParams> argv;
+    if (args.size() > argv.size()) throw fault(FailState::BadResponse, "its export '" + export_name + "' takes too many parameters");
+    for (std::size_t i = 0; i < args.size(); ++i) argv[i] = to_v8(type->params[i], args[i]);
 
     v8::TryCatch try_catch(isolate_);
     call_context_ = context;
@@ -327,7 +327,7 @@ class V8Instance final : public Instance, public GuestMemory {
     const std::chrono::milliseconds budget = module_.limits().deadline;
     watchdog_.arm(budget);
     v8::MaybeLocal<v8::Value> result =
-        function.As<v8::Function>()->Call(v8_context, v8::Undefined(isolate_), static_cast<int>(argv.size()), argv.data());
+        function->Call(v8_context, v8::Undefined(isolate_), static_cast<int>(args.size()), argv.data());
     const bool timed_out = watchdog_.disarm();
     call_context_ = nullptr;
     if (timed_out) {
@@ -374,7 +374,24 @@ class V8Instance final : public Instance, public GuestMemory {
   }
 
  private:
+  // The ABI's exports take at most four parameters (cryftee_handle).
+  static constexpr std::size_t kMaxExportParams = 4;
+
   ModuleFault fault(FailState state, const std::string& detail) const { return ModuleFault(state, module_.id(), detail); }
+
+  // An export's function, looked up by name once per instance: a lookup makes a V8 string and searches
+  // the exports object, on every call.
+  v8::Local<v8::Function> export_function(v8::Local<v8::Context> context, const std::string& name) {
+    auto known = functions_.find(name);
+    if (known == functions_.end()) {
+      v8::Local<v8::Value> function;
+      if (!exports_.Get(isolate_)->Get(context, v8_string(isolate_, name)).ToLocal(&function) || !function->IsFunction()) {
+        throw fault(FailState::BadResponse, "it has no export '" + name + "'");
+      }
+      known = functions_.emplace(name, v8::Global<v8::Function>(isolate_, function.As<v8::Function>())).first;
+    }
+    return known->second.Get(isolate_);
+  }
 
   v8::Local<v8::Value> to_v8(ValueType type, std::int64_t value) {
     if (type == ValueType::I64) return v8::BigInt::New(isolate_, value);
@@ -437,6 +454,7 @@ class V8Instance final : public Instance, public GuestMemory {
   std::vector<HostBinding> bindings_;
   v8::Global<v8::Context> context_;
   v8::Global<v8::Object> exports_;
+  std::map<std::string, v8::Global<v8::Function>, std::less<>> functions_;  // see export_function
   v8::Global<v8::WasmMemoryObject> memory_;
   CallContext* call_context_ = nullptr;
   std::exception_ptr pending_;
