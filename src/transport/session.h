@@ -288,24 +288,11 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     });
   }
 
+  // The answer goes out first; the metrics, the log line and the observer follow while the client reads
+  // it, so they are not part of the client's wait.
   void send(Response response, const RequestSummary& summary, bool keep_alive) {
     namespace http = beast::http;
-    if (settings_.observer) settings_.observer(response);
     const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-    metrics::process_metrics().observe_request(settings_.listener_name, summary.method,
-                                               response.route.empty() ? metrics::kUnmatchedRoute : response.route,
-                                               response.status, duration / 1000);
-    // Refusals are logged by the server, a line per burst rather than per connection.
-    if (!settings_.refusal) {
-      log::batched_fields(log::Level::Info, "request",
-                          {{"duration_ms", std::round(duration * 1000) / 1000},
-                           {"listener", settings_.listener_name},
-                           {"method", summary.method},
-                           {"peer", peer_.address},
-                           {"route", summary.path},
-                           {"status", std::int64_t{response.status}}});
-    }
-
     keep_alive_ = keep_alive && !stop_requested_;
     response_.emplace();
     response_->version(11);
@@ -319,13 +306,52 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (summary.method == "HEAD") response_->body().clear();
 
     set_deadline(settings_.limits.request_timeout);
-    http::async_write(stream_, *response_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+    const std::optional<beast::error_code> written = write_at_once();
+    record(response, summary, duration);
+    if (!written) return;
+    // A pipelined request already in the buffer is parsed at once by on_write, and answered in place
+    // again: going round the loop for it keeps a long pipeline from nesting ever deeper on the stack.
+    if (buffer_.size() == 0) return on_write(*written);
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), error = *written] { self->on_write(error); });
+  }
+
+  // Writes the answer now when the socket takes all of it (a small answer on a plain stream nearly always
+  // does), and returns how that went; otherwise finishes it asynchronously and returns nothing. Writing
+  // in place spares posting the completion to the loop and the event-loop poll that follows it.
+  std::optional<beast::error_code> write_at_once() {
+    serializer_.emplace(*response_);
+    if constexpr (!kTls) {
+      auto& socket = lowest().socket();
+      beast::error_code error;
+      if (!socket.non_blocking()) socket.non_blocking(true, error);
+      if (!error) beast::http::write(socket, *serializer_, error);
+      if (error != asio::error::would_block) return error;
+    }
+    beast::http::async_write(stream_, *serializer_, [self = this->shared_from_this()](beast::error_code error, std::size_t) {
       self->on_write(error);
     });
+    return std::nullopt;
+  }
+
+  void record(const Response& response, const RequestSummary& summary, double duration_ms) {
+    if (settings_.observer) settings_.observer(response);
+    metrics::process_metrics().observe_request(settings_.listener_name, summary.method,
+                                               response.route.empty() ? metrics::kUnmatchedRoute : response.route,
+                                               response.status, duration_ms / 1000);
+    // Refusals are logged by the server, a line per burst rather than per connection.
+    if (settings_.refusal) return;
+    log::batched_fields(log::Level::Info, "request",
+                        {{"duration_ms", std::round(duration_ms * 1000) / 1000},
+                         {"listener", settings_.listener_name},
+                         {"method", summary.method},
+                         {"peer", peer_.address},
+                         {"route", summary.path},
+                         {"status", std::int64_t{response.status}}});
   }
 
   void on_write(beast::error_code error) {
     if (error) return lowest().close();
+    serializer_.reset();
     response_.reset();
     if (!keep_alive_) return close_after_answer();
     // A body the handler never looked at (it answered early) is already consumed by the parser.
@@ -362,6 +388,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::optional<beast::http::response<beast::http::string_body>> response_;
+  std::optional<beast::http::response_serializer<beast::http::string_body>> serializer_;  // writes response_
   std::optional<beast::http::response<beast::http::empty_body>> continue_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::atomic<std::chrono::steady_clock::rep> deadline_{kNoDeadline};  // read by the sweep's thread

@@ -74,6 +74,22 @@ describe('unix socket and kiosk listener', () => {
     await connection.close();
   });
 
+  test('a long pipeline sent in one write is answered whole, in order, and the daemon stays up', async () => {
+    // Answers are written in place when the socket takes them; a request already waiting in the buffer
+    // must not make that nest deeper for each one (a deep pipeline would exhaust the loop's stack).
+    const count = 3000;
+    const connection = await connectUnix(daemon.socketPath);
+    let pipeline = '';
+    for (let i = 0; i < count; i++) {
+      pipeline += i % 2 ? 'GET /v1/no-such-route HTTP/1.1\r\nHost: localhost\r\n\r\n' : 'GET /v1/runtime/self HTTP/1.1\r\nHost: localhost\r\n\r\n';
+    }
+    connection.send(pipeline);
+    for (let i = 0; i < count; i++) assert.equal((await connection.readResponse()).status, i % 2 ? 404 : 200);
+    assert.equal(connection.ended, false);
+    await connection.close();
+    assert.equal((await daemon.request('GET', '/v1/staking/status')).status, 200);
+  });
+
   test('an empty connection opened and closed does not disturb the daemon', async () => {
     const before = daemon.output.length;
     for (let i = 0; i < 5; i++) {
