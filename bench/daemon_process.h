@@ -31,5 +31,7 @@ class DaemonProcess {
 
 // A "Vm...:" figure of /proc/<pid>/status in KiB (e.g. "VmRSS", "VmHWM"); nullopt when unreadable.
 std::optional<long> proc_status_kib(pid_t pid, const std::string& field);
+// User and system CPU seconds the process has used (/proc/<pid>/stat), in clock ticks; nullopt when unreadable.
+std::optional<double> proc_cpu_seconds(pid_t pid);
 
 }  // namespace cryftee::bench

@@ -1,5 +1,7 @@
 #include "load_runner.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <latch>
@@ -30,6 +32,14 @@ class FailureLog {
   std::size_t count_ = 0;
   std::vector<std::string> samples_;
 };
+
+// User and system CPU of this whole process so far.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 }  // namespace
 
@@ -84,9 +94,11 @@ LoadResult run_clients(const LoadClientFactory& connect, const LoadPlan& plan) {
   }
   const auto began = Clock::now();
   deadline = plan.duration == Clock::duration::max() ? Clock::time_point::max() : began + plan.duration;
+  const double cpu_before = process_cpu_seconds();
   start.arrive_and_wait();
   clients.clear();
   const auto elapsed = Clock::now() - began;
+  const double client_cpu = process_cpu_seconds() - cpu_before;
 
   LoadResult result;
   std::vector<Clock::duration> all;
@@ -97,6 +109,7 @@ LoadResult run_clients(const LoadClientFactory& connect, const LoadPlan& plan) {
     result.fairness.max_per_client = std::max(result.fairness.max_per_client, mine.size());
   }
   result.summary = summarize(std::move(all), elapsed);
+  result.client_cpu_seconds = client_cpu;
   failures.move_into(result);
   return result;
 }

@@ -32,6 +32,7 @@ struct LoadResult {
   std::size_t failures = 0;             // answers that were wrong, and transport errors
   std::vector<std::string> failure_samples;
   std::size_t verified = 0;             // signatures verified after the run (signing rows only)
+  double client_cpu_seconds = 0;        // CPU the benchmark process used while its clients ran
 };
 
 // One client on one connection.

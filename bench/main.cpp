@@ -296,10 +296,13 @@ int run(const Options& options) {
   }
   for (const unsigned clients : options.clients) {
     std::fprintf(stderr, "API signing with %u client(s)\n", clients);
+    const double daemon_cpu_before = proc_cpu_seconds(daemon.process->pid()).value_or(0);
     const LoadResult result = load({.clients = clients, .duration = seconds_of(options.seconds)});
+    const double daemon_cpu = proc_cpu_seconds(daemon.process->pid()).value_or(0) - daemon_cpu_before;
     const unsigned compared = std::min(clients, cores);
     const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
-    report.api.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second});
+    report.api.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second,
+                          daemon_cpu, result.client_cpu_seconds});
   }
 
   // 6. Memory after the requested number of signs, topped up with the largest client count.
@@ -329,10 +332,13 @@ int run(const Options& options) {
   }
   for (const unsigned clients : options.clients) {
     std::fprintf(stderr, "gRPC signing with %u client(s)\n", clients);
+    const double daemon_cpu_before = proc_cpu_seconds(grpc_daemon.process->pid()).value_or(0);
     const LoadResult result = grpc_load({.clients = clients, .duration = seconds_of(options.seconds)});
+    const double daemon_cpu = proc_cpu_seconds(grpc_daemon.process->pid()).value_or(0) - daemon_cpu_before;
     const unsigned compared = std::min(clients, cores);
     const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
-    report.grpc.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second});
+    report.grpc.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second,
+                           daemon_cpu, result.client_cpu_seconds});
   }
   grpc_daemon.process->stop();
   report.load_after = load_average();

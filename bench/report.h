@@ -41,6 +41,8 @@ struct ApiRow {
   std::size_t failures = 0;
   unsigned raw_threads = 0;   // min(clients, cores): the raw figure this row is compared with
   double raw_per_second = 0;
+  double daemon_cpu_seconds = 0;  // CPU the daemon used during the row (all its threads)
+  double client_cpu_seconds = 0;  // CPU the benchmark's client threads used during the row
 };
 
 struct ColdStarts {
