@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -275,6 +276,14 @@ int run(const Options& options) {
     std::fprintf(stderr, "raw signing on %u thread(s)\n", threads);
     report.raw.push_back({threads, measure_raw_signing(raw_key, threads, seconds_of(options.seconds))});
   }
+  // 1, continued: the floor of an exchange that takes as long as a signature (no other thread runs now).
+  const auto one_thread = std::find_if(report.raw.begin(), report.raw.end(), [](const RawRow& r) { return r.threads == 1; });
+  const auto work = std::chrono::nanoseconds(static_cast<std::int64_t>(one_thread->summary.p50_us * 1000));
+  const std::size_t work_rounds = std::max<std::size_t>(1, options.floor_rounds / kWorkFloorRoundsDivisor);
+  std::fprintf(stderr, "socket floor, BLS sign sizes with %.0f us of work, 1 client\n", one_thread->summary.p50_us);
+  const LoadResult worked = measure_socket_floor(sizes.sign, {.clients = 1, .requests = work_rounds}, work);
+  add_failures(report, worked);
+  report.floor.push_back({Exchange::BlsSignWork, sizes.sign, 1, worked.summary, worked.fairness});
 
   // 4. Through the API, on one daemon that then also serves the memory figure.
   StartedDaemon daemon = start_daemon(options, options.module_dir, work_dir, "measured");

@@ -15,7 +15,8 @@ struct RawRow {
 };
 
 // The HTTP exchanges the socket floor copies the sizes of.
-enum class Exchange { BlsSign, SelfRoute, ModuleEcho };
+// BlsSignWork: the sign exchange with the child computing for raw blst's p50 before it answers.
+enum class Exchange { BlsSign, BlsSignWork, SelfRoute, ModuleEcho };
 const char* exchange_name(Exchange exchange);
 
 struct FloorRow {

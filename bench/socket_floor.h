@@ -2,14 +2,18 @@
 // The transport floor: a Unix-socket ping-pong between this process and a forked child that answers every
 // request with as many bytes as the daemon's answer to it has. No HTTP, no parsing, no work: what any
 // daemon on this machine pays at least to move one exchange of that size and wake both sides.
+#include <chrono>
+
 #include "load_runner.h"
 #include "uds_http_client.h"
 
 namespace cryftee::bench {
 
 // One connection (a socketpair) per client; the child serves each on a thread of its own with blocking
-// reads and writes. Call it while this process runs no other thread (it forks). Throws std::runtime_error
-// when the sockets or the child cannot be made.
-LoadResult measure_socket_floor(ExchangeSize size, const LoadPlan& plan);
+// reads and writes, and busy-computes for `work` before each answer (none: answers at once). Call it while
+// this process runs no other thread (it forks). Throws std::runtime_error when the sockets or the child
+// cannot be made.
+LoadResult measure_socket_floor(ExchangeSize size, const LoadPlan& plan,
+                                std::chrono::nanoseconds work = std::chrono::nanoseconds::zero());
 
 }  // namespace cryftee::bench
