@@ -1,7 +1,8 @@
 // Web3Signer custody through the real daemon and the Web3Signer stand-in (node + @noble/curves): mode
 // "persistent" imports a real EIP-2335 keystore, survives a daemon restart through "verify", typed requests
 // are signed by Web3Signer and raw ones refused with 422, Web3Signer going down and coming back shows in
-// status, memory-custody signing is not held up by a hanging Web3Signer, keys can be listed and deleted,
+// status, memory-custody signing is not held up by a hanging Web3Signer (nor, with one event loop, is any
+// other request), keys can be listed and deleted,
 // and the keystore password appears nowhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -206,6 +207,28 @@ test('a hanging Web3Signer does not slow memory-custody signing', async () => {
     `Web3Signer hangs; max ${calm.at(-1).toFixed(2)} / ${during.at(-1).toFixed(2)} ms`);
   // Signing never waited for the hanging call: every sign ended long before its timeout.
   assert.ok(during.at(-1) < 1000, `slowest memory sign during the hang took ${during.at(-1)} ms`);
+});
+
+test('with a single event loop, a sign waiting on a hanging Web3Signer holds no other request', async () => {
+  // Module calls go to the blocking-work threads while Web3Signer is enabled; were they run on the one
+  // loop, the requests below would wait for the hanging call's timeout.
+  const single = await start({ extraArgs: ['--io-threads', '1'] });
+  const key = await post('/v1/staking/bls/register', { mode: 'generate' }, single);
+  assert.equal(key.status, 200, key.text);
+  await standin.control({ delayMs: WEB3SIGNER_TIMEOUT_MS + 2000 });
+  const hanging = post('/v1/staking/bls/sign', { pubkey: persisted.pubkey, signingRequest: RANDAO_REQUEST }, single);
+  await new Promise((r) => setTimeout(r, 200));
+  const started = Date.now();
+  const self = await call(single, 'GET', '/v1/runtime/self');
+  const sign = await post('/v1/staking/bls/sign',
+    { keyHandle: key.json.keyHandle, message: Buffer.from('while web3signer hangs').toString('base64') }, single);
+  const took = Date.now() - started;
+  const hung = await hanging;
+  await standin.control({ delayMs: 0 });
+  assert.equal(self.status, 200, self.text);
+  assert.equal(sign.status, 200, sign.text);
+  assert.ok(took < 1000, `runtime/self and a memory sign took ${took} ms while Web3Signer hung`);
+  assert.equal(hung.status, 503, hung.text);
 });
 
 test('operators list and delete Web3Signer keys through the admin routes', async () => {
