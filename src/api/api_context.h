@@ -38,9 +38,9 @@ struct ApiContext {
   runtime::Dispatcher* dispatcher = nullptr;
   // The outcome of the last reload attempt, for the status; empty when reloads are not tracked.
   std::function<std::optional<runtime::ReloadAttempt>()> last_reload = {};
-  // Where keystore imports derive their keys, off the event loops; null: on the calling thread.
+  // Where keystore imports derive their keys, off the I/O threads; null: on the calling thread.
   WorkQueue* key_derivation = nullptr;
-  // Where registrations and calls that may reach Web3Signer run, off the event loops (api/blocking_work.h);
+  // Where registrations and calls that may reach Web3Signer run, off the I/O threads (api/blocking_work.h);
   // null: on the calling thread.
   WorkQueue* blocking_work = nullptr;
 };

@@ -1,6 +1,6 @@
 #pragma once
 // Work that may wait on something outside the process (a disk, a TPM, Web3Signer, a module reload) runs
-// off the event loops, which serve many connections each (transport/event_loops.h).
+// off the I/O threads, which serve every connection (transport/server.h).
 #include <functional>
 
 namespace cryftee {

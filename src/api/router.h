@@ -66,7 +66,7 @@ const char* access_name(Access access);
 class Router {
  public:
   // `blocking_work`, when given, runs the admin routes (reloads, Web3Signer and key store work, which wait
-  // on disks, TPMs and networks) so that they never hold an event loop; null: they run where they are called.
+  // on disks, TPMs and networks) so that they never hold an I/O thread; null: they run where they are called.
   explicit Router(AccessPolicy policy, WorkQueue* blocking_work = nullptr) : policy_(policy), blocking_work_(blocking_work) {}
 
   void add(std::string method, std::string path, Access access, Handler handler);

@@ -70,7 +70,7 @@ bool counts_against_quota(const ApiContext& context, const Request& request, con
 //   - deriving a key from a keystore password: on the key-derivation queue (503 key_derivation_busy when full);
 //   - a registration (it may seal the key into the key store, through a TPM) or any call while Web3Signer
 //     is enabled (a signature may be a network round trip): on the blocking-work threads;
-//   - anything else (bounded by the module's deadline): on the connection's event loop, at once.
+//   - anything else (bounded by the module's deadline): on the I/O thread that read the request, at once.
 void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, const Request& request,
                  const std::shared_ptr<const runtime::Registry>& registry, const runtime::ModuleRecord& module, std::string operation,
                  nlohmann::json body, const std::function<void(Answer)>& finish) {

@@ -58,7 +58,7 @@ inline constexpr std::chrono::milliseconds kShutdownDeadline{10'000};
 inline constexpr unsigned kKeyDerivationThreads = 1;
 inline constexpr std::size_t kKeyDerivationQueue = 4;
 // Work that may wait on something outside the process (admin routes, key registrations that seal into the
-// key store, module calls that may reach Web3Signer) runs on this many threads off the event loops, with
+// key store, module calls that may reach Web3Signer) runs on this many threads off the I/O threads, with
 // at most this many jobs waiting; one more is refused with 503 server_busy.
 inline constexpr unsigned kBlockingWorkThreads = 2;
 inline constexpr std::size_t kBlockingWorkQueue = 64;

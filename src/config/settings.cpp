@@ -216,7 +216,7 @@ std::vector<Setting> build_settings() {
   // ---- Threads
   table.push_back({.id = "runtime.io_threads", .group = "Threads", .flag = "--io-threads", .env = "CRYFTEE_IO_THREADS",
                    .value_name = "N", .default_text = number_text(kIoThreads),
-                   .help = "Event loops serving connections, one thread each; 0: one per core.", .kind = ValueKind::Integer,
+                   .help = "Threads serving connections; 0: one per core.", .kind = ValueKind::Integer,
                    .apply = [](Draft& d, const Assignment& a) { d.config.io_threads = static_cast<unsigned>(parse_integer(a, 0, kMaxIoThreads)); }});
   table.push_back({.id = "runtime.engine_workers", .group = "Threads", .flag = "--engine-workers",
                    .env = "CRYFTEE_ENGINE_WORKERS", .value_name = "N", .default_text = number_text(kEngineWorkers),

@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <condition_variable>
 #include <future>
 #include <list>
@@ -20,7 +21,6 @@
 #include "config/defaults.h"
 #include "transport/connection_book.h"
 #include "transport/descriptor_limit.h"
-#include "transport/event_loops.h"
 #include "transport/listener_error.h"
 #include "transport/loopback_peer_uid.h"
 #include "transport/peer_credentials.h"
@@ -111,7 +111,7 @@ struct Budget {
   std::size_t max_per_peer;
 };
 
-// Failed accepts of one listener in a row; touched only on the first loop, where the acceptors run.
+// Failed accepts of one listener in a row; touched only on the listener's strand.
 struct AcceptBackoff {
   std::chrono::milliseconds delay{0};
   std::size_t failures = 0;
@@ -145,8 +145,7 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
 
 class Server::Impl {
  public:
-  Impl(const Config& config, std::vector<ListenerSpec> listeners)
-      : loops_(resolve_io_threads(config.io_threads)) {
+  Impl(const Config& config, std::vector<ListenerSpec> listeners) : config_(config) {
     for (ListenerSpec& spec : listeners) {
       if (spec.endpoint == Endpoint::Unix) {
         open_unix_listener(std::move(spec));
@@ -163,10 +162,13 @@ class Server::Impl {
     for (auto& listener : tcp_listeners_) accept_tcp(*listener);
     sweep_deadlines();
 
-    loops_.run();
+    const unsigned thread_count = resolve_io_threads(config_.io_threads);
+    std::vector<std::thread> threads;
+    threads.reserve(thread_count);
+    for (unsigned i = 0; i < thread_count; ++i) threads.emplace_back([this] { io_.run(); });
     nlohmann::json budgets = nlohmann::json::object();
     for (const Budget& budget : budgets_) budgets[budget.settings.listener_name] = budget.max_connections;
-    log::info("serving", {{"io_threads", loops_.size()}, {"max_connections", budgets}});
+    log::info("serving", {{"io_threads", thread_count}, {"max_connections", budgets}});
     if (events.serving) events.serving();
 
     {
@@ -180,7 +182,8 @@ class Server::Impl {
     if (still_open > 0) log::warn("drain_timeout", {{"open_connections", still_open}});
     // Nothing accepts any more: the socket goes now, before joining threads that may still be stuck in work.
     socket_file_.remove();
-    loops_.stop();
+    io_.stop();
+    for (auto& thread : threads) thread.join();
     log::info("stopped");
   }
 
@@ -242,7 +245,7 @@ class Server::Impl {
     const std::filesystem::path path = spec.unix_path;
     prepare_socket_path(path);
     Budget& budget = budgets_.emplace_back(spec);
-    unix_.reset(new UnixListener{local_stream::acceptor(loops_.first()), std::move(spec), budget, {}});
+    unix_.reset(new UnixListener{local_stream::acceptor(asio::make_strand(io_)), std::move(spec), budget, {}});
     boost::system::error_code error;
     unix_->acceptor.open(local_stream(), error);
     if (!error) {
@@ -259,9 +262,9 @@ class Server::Impl {
   }
 
   void open_tcp_listener(ListenerSpec spec) {
-    const tcp::endpoint endpoint = resolve_endpoint(loops_.first(), spec.tcp_address, spec.name);
+    const tcp::endpoint endpoint = resolve_endpoint(io_, spec.tcp_address, spec.name);
     Budget& budget = budgets_.emplace_back(spec);
-    std::unique_ptr<TcpListener> listener(new TcpListener{tcp::acceptor(loops_.first()), std::move(spec), budget, {}});
+    std::unique_ptr<TcpListener> listener(new TcpListener{tcp::acceptor(asio::make_strand(io_)), std::move(spec), budget, {}});
     const std::string& name = listener->spec.name;
     boost::system::error_code error;
     listener->acceptor.open(endpoint.protocol(), error);
@@ -313,23 +316,21 @@ class Server::Impl {
   }
 
   void accept_unix() {
-    unix_->acceptor.async_accept(loops_.least_busy(), [this](boost::system::error_code error, UnixSocket socket) {
+    unix_->acceptor.async_accept(asio::make_strand(io_), [this](boost::system::error_code error, UnixSocket socket) {
       if (error == asio::error::operation_aborted) return;
       const std::string& name = unix_->spec.name;
       if (error) return retry_accept(unix_->acceptor, unix_->backoff, name, [this] { accept_unix(); }, error);
       accepted_again(unix_->backoff, name);
       admit(unix_->budget, unix_peer(socket.native_handle()), unix_->spec,
-            [this, &socket](const SessionSettings& settings, ConnectionBook& book, Peer peer) {
-              EventLoops::Seat seat = loops_.seat_on(socket.get_executor().context());
-              std::make_shared<Session<UnixStream>>(UnixStream(std::move(socket)), std::move(peer), settings, book,
-                                                    std::move(seat))->start();
+            [&socket](const SessionSettings& settings, ConnectionBook& book, Peer peer) {
+              std::make_shared<Session<UnixStream>>(UnixStream(std::move(socket)), std::move(peer), settings, book)->start();
             });
       accept_unix();
     });
   }
 
   void accept_tcp(TcpListener& listener) {
-    listener.acceptor.async_accept(loops_.least_busy(), [this, &listener](boost::system::error_code error, TcpSocket socket) {
+    listener.acceptor.async_accept(asio::make_strand(io_), [this, &listener](boost::system::error_code error, TcpSocket socket) {
       if (error == asio::error::operation_aborted) return;
       const ListenerSpec& spec = listener.spec;
       if (error) return retry_accept(listener.acceptor, listener.backoff, spec.name, [this, &listener] { accept_tcp(listener); }, error);
@@ -368,13 +369,10 @@ class Server::Impl {
   }
 
   void start_tcp_session(bool tls, TcpSocket socket, const SessionSettings& settings, ConnectionBook& book, Peer peer) {
-    EventLoops::Seat seat = loops_.seat_on(socket.get_executor().context());
     if (tls) {
-      std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *tls_), std::move(peer), settings, book,
-                                           std::move(seat))->start();
+      std::make_shared<Session<TlsStream>>(TlsStream(TcpStream(std::move(socket)), *tls_), std::move(peer), settings, book)->start();
     } else {
-      std::make_shared<Session<TcpStream>>(TcpStream(std::move(socket)), std::move(peer), settings, book, std::move(seat))
-          ->start();
+      std::make_shared<Session<TcpStream>>(TcpStream(std::move(socket)), std::move(peer), settings, book)->start();
     }
   }
 
@@ -414,10 +412,10 @@ class Server::Impl {
     return still_open;
   }
 
-  // Acceptors are used only on the first loop; closing them there ends their accept loops.
+  // Acceptors are used only on their own strand; closing them there ends their accept loops.
   void close_acceptors() {
     std::vector<std::future<void>> closed;
-    auto close_on_loop = [&closed](auto& acceptor) {
+    auto close_on_strand = [&closed](auto& acceptor) {
       auto done = std::make_shared<std::promise<void>>();
       closed.push_back(done->get_future());
       asio::post(acceptor.get_executor(), [&acceptor, done] {
@@ -426,18 +424,19 @@ class Server::Impl {
         done->set_value();
       });
     };
-    if (unix_) close_on_loop(unix_->acceptor);
-    for (auto& listener : tcp_listeners_) close_on_loop(listener->acceptor);
+    if (unix_) close_on_strand(unix_->acceptor);
+    for (auto& listener : tcp_listeners_) close_on_strand(listener->acceptor);
     for (auto& future : closed) future.wait();
   }
 
-  // Declared before the loops: sessions destroyed with their pending handlers still report to their
+  const Config& config_;
+  // Declared before the io_context: sessions destroyed with its pending handlers still report to their
   // budget's books. A list, so a budget never moves while listeners and sessions refer to it.
   std::list<Budget> budgets_;
   std::optional<asio::ssl::context> tls_;
   SocketFile socket_file_;
-  EventLoops loops_;
-  asio::steady_timer deadline_sweep_{loops_.first()};
+  asio::io_context io_;
+  asio::steady_timer deadline_sweep_{io_};
   std::unique_ptr<UnixListener> unix_;
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
 

@@ -1,7 +1,7 @@
 #pragma once
 // One HTTP/1.1 connection with keep-alive, the same code over a Unix socket, plain TCP and TLS. Each
-// connection lives on one of the server's event loops (transport/event_loops.h), whose single thread runs
-// all its handlers; an answer finished on another thread is handed back to that loop. The limits (header and body size, request and idle time) are enforced here; every
+// connection runs on its own strand of the shared thread pool, so a handler that blocks holds up only its
+// own connection. The limits (header and body size, request and idle time) are enforced here; every
 // error a client can cause is answered with the JSON error shape or a quiet close, never a crash.
 //
 // Times (idle, request, linger) are deadlines a connection notes, not timers: the server's sweep
@@ -9,7 +9,9 @@
 // own timeouts re-arm a timer for every read and write, two timerfd_settime calls per request.
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -28,7 +30,6 @@
 #include "metrics/metrics.h"
 #include "transport/beast_request.h"
 #include "transport/connection_book.h"
-#include "transport/event_loops.h"
 #include "transport/handler.h"
 #include "transport/message.h"
 #include "transport/request_head.h"
@@ -40,12 +41,12 @@ namespace cryftee::transport {
 namespace beast = boost::beast;
 namespace asio = boost::asio;
 
-// Streams bound to their loop's executor itself, not a type-erased one: every operation copies it.
-using LoopExecutor = EventLoops::Executor;
-using UnixSocket = asio::basic_stream_socket<asio::local::stream_protocol, LoopExecutor>;
-using TcpSocket = asio::basic_stream_socket<asio::ip::tcp, LoopExecutor>;
-using UnixStream = beast::basic_stream<asio::local::stream_protocol, LoopExecutor>;
-using TcpStream = beast::basic_stream<asio::ip::tcp, LoopExecutor>;
+// Streams bound to their strand's own type, not asio's type-erased executor, which every operation copies.
+using ConnectionExecutor = asio::strand<asio::io_context::executor_type>;
+using UnixSocket = asio::basic_stream_socket<asio::local::stream_protocol, ConnectionExecutor>;
+using TcpSocket = asio::basic_stream_socket<asio::ip::tcp, ConnectionExecutor>;
+using UnixStream = beast::basic_stream<asio::local::stream_protocol, ConnectionExecutor>;
+using TcpStream = beast::basic_stream<asio::ip::tcp, ConnectionExecutor>;
 using TlsStream = beast::ssl_stream<TcpStream>;
 
 // How long a closing connection keeps reading (and discarding) what the client still sends, so the
@@ -68,26 +69,23 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
  public:
-  Session(Stream stream, Peer peer, const SessionSettings& settings, ConnectionBook& book, EventLoops::Seat seat)
-      : stream_(std::move(stream)), peer_(std::move(peer)), settings_(settings), book_(book), seat_(std::move(seat)) {}
+  Session(Stream stream, Peer peer, const SessionSettings& settings, ConnectionBook& book)
+      : stream_(std::move(stream)), peer_(std::move(peer)), settings_(settings), book_(book) {}
 
   ~Session() override { book_.leave(peer_.limit_key); }
 
-  // Called on the accepting loop; everything after runs on the connection's own.
   void start() {
     book_.enter(this->shared_from_this());
-    if constexpr (kTls) set_deadline(settings_.limits.request_timeout);
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      if constexpr (kTls) {
-        self->stream_.async_handshake(asio::ssl::stream_base::server,
-                                      [self](beast::error_code error) { self->on_handshake(error); });
-      } else {
-        self->begin();
-      }
-    });
+    if constexpr (kTls) {
+      set_deadline(settings_.limits.request_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code error) { self->on_handshake(error); });
+    } else {
+      asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
+    }
   }
 
-  // From the server's sweep, on any thread: a connection past its deadline is closed on its loop.
+  // From the server's sweep, on any thread: a connection past its deadline is closed on its strand.
   void check_deadline(std::chrono::steady_clock::time_point now) override {
     const auto deadline = deadline_.load(std::memory_order_relaxed);
     if (deadline == kNoDeadline || now.time_since_epoch().count() < deadline) return;
@@ -272,7 +270,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   // A deferred route (key derivation) answers from another thread; the answer comes back to this
-  // connection's loop, where nothing else of this connection runs in the meantime: no read is pending.
+  // connection's strand, where nothing else runs in the meantime because no read is pending.
   void dispatch() {
     const bool keep_alive = parser_->keep_alive();
     Request request = request_from_beast(parser_->get(), peer_);
@@ -310,14 +308,15 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     record(response, summary, duration);
     if (!written) return;
     // A pipelined request already in the buffer is parsed at once by on_write, and answered in place
-    // again: going round the loop for it keeps a long pipeline from nesting ever deeper on the stack.
+    // again: posting it keeps a long pipeline from nesting ever deeper on the stack.
     if (buffer_.size() == 0) return on_write(*written);
     asio::post(stream_.get_executor(), [self = this->shared_from_this(), error = *written] { self->on_write(error); });
   }
 
   // Writes the answer now when the socket takes all of it (a small answer on a plain stream nearly always
   // does), and returns how that went; otherwise finishes it asynchronously and returns nothing. Writing
-  // in place spares posting the completion to the loop and the event-loop poll that follows it.
+  // in place spares posting the completion (a trip through the scheduler, which may hand it to another
+  // I/O thread) and the event-loop poll that follows it.
   std::optional<beast::error_code> write_at_once() {
     serializer_.emplace(*response_);
     if constexpr (!kTls) {
@@ -384,7 +383,6 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   Peer peer_;
   const SessionSettings& settings_;
   ConnectionBook& book_;
-  EventLoops::Seat seat_;
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::optional<beast::http::response<beast::http::string_body>> response_;

@@ -1,7 +1,7 @@
 // Web3Signer custody through the real daemon and the Web3Signer stand-in (node + @noble/curves): mode
 // "persistent" imports a real EIP-2335 keystore, survives a daemon restart through "verify", typed requests
 // are signed by Web3Signer and raw ones refused with 422, Web3Signer going down and coming back shows in
-// status, memory-custody signing is not held up by a hanging Web3Signer (nor, with one event loop, is any
+// status, memory-custody signing is not held up by a hanging Web3Signer (nor, with one I/O thread, is any
 // other request), keys can be listed and deleted,
 // and the keystore password appears nowhere.
 import { test, before, after } from 'node:test';
@@ -209,9 +209,9 @@ test('a hanging Web3Signer does not slow memory-custody signing', async () => {
   assert.ok(during.at(-1) < 1000, `slowest memory sign during the hang took ${during.at(-1)} ms`);
 });
 
-test('with a single event loop, a sign waiting on a hanging Web3Signer holds no other request', async () => {
+test('with one I/O thread, a sign waiting on a hanging Web3Signer holds no other request', async () => {
   // Module calls go to the blocking-work threads while Web3Signer is enabled; were they run on the one
-  // loop, the requests below would wait for the hanging call's timeout.
+  // I/O thread, the requests below would wait for the hanging call's timeout.
   const single = await start({ extraArgs: ['--io-threads', '1'] });
   const key = await post('/v1/staking/bls/register', { mode: 'generate' }, single);
   assert.equal(key.status, 200, key.text);

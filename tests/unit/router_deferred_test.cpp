@@ -1,6 +1,6 @@
 // Deferred routes: the answer comes from another thread, access is still checked first, and whatever
 // the handler or its answer throws is rendered as the JSON error shape, exactly once. Admin routes run on
-// the blocking-work threads when the router has them, so they never hold an event loop.
+// the blocking-work threads when the router has them, so they never hold an I/O thread.
 #include <gtest/gtest.h>
 
 #include <future>
