@@ -16,7 +16,6 @@
 #include "api/key_quota.h"
 #include "api/register_secrets.h"
 #include "custody/custody.h"
-#include "custody/custody.h"
 #include "runtime/dispatch.h"
 #include "util/error.h"
 #include "util/process_protection.h"
