@@ -307,8 +307,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     const std::optional<beast::error_code> written = write_at_once();
     record(response, summary, duration);
     if (!written) return;
-    // A pipelined request already in the buffer is parsed at once by on_write, and answered in place
-    // again: posting it keeps a long pipeline from nesting ever deeper on the stack.
+    // A pipelined request already in the buffer would be parsed at once by on_write and answered in place
+    // again, one nested call per request: posting it lets other connections' work run in between (a client
+    // that pipelines thousands of requests does not hold the thread) and keeps the stack flat.
     if (buffer_.size() == 0) return on_write(*written);
     asio::post(stream_.get_executor(), [self = this->shared_from_this(), error = *written] { self->on_write(error); });
   }

@@ -75,16 +75,15 @@ describe('unix socket and kiosk listener', () => {
   });
 
   test('a long pipeline sent in one write is answered whole, in order, and the daemon stays up', async () => {
-    // Answers are written in place when the socket takes them; a request already waiting in the buffer
-    // must not make that nest deeper for each one (a deep pipeline would exhaust the loop's stack).
-    const count = 3000;
+    // Answers are written in place when the socket takes them, and a request already waiting in the buffer
+    // goes back to the I/O threads' queue rather than being answered from inside the previous one.
+    // Requests as short as HTTP/1.1 allows, so each read of the daemon holds as many as it can.
+    const count = 20000;
     const connection = await connectUnix(daemon.socketPath);
     let pipeline = '';
-    for (let i = 0; i < count; i++) {
-      pipeline += i % 2 ? 'GET /v1/no-such-route HTTP/1.1\r\nHost: localhost\r\n\r\n' : 'GET /v1/runtime/self HTTP/1.1\r\nHost: localhost\r\n\r\n';
-    }
+    for (let i = 0; i < count; i++) pipeline += 'GET /v1/x HTTP/1.1\r\nHost:a\r\n\r\n';
     connection.send(pipeline);
-    for (let i = 0; i < count; i++) assert.equal((await connection.readResponse()).status, i % 2 ? 404 : 200);
+    for (let i = 0; i < count; i++) assert.equal((await connection.readResponse()).status, 404);
     assert.equal(connection.ended, false);
     await connection.close();
     assert.equal((await daemon.request('GET', '/v1/staking/status')).status, 200);
