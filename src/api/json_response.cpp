@@ -9,4 +9,11 @@ Response json_response(const nlohmann::json& value, int status) {
   return response;
 }
 
+Response json_text_response(std::string text, int status) {
+  Response response;
+  response.status = status;
+  response.body = std::move(text);
+  return response;
+}
+
 }  // namespace cryftee::api

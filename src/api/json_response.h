@@ -9,4 +9,7 @@ namespace cryftee::api {
 // U+FFFD instead of throwing: an answer must always be produced.
 Response json_response(const nlohmann::json& value, int status = 200);
 
+// An answer whose body is already JSON text (a module's checked answer).
+Response json_text_response(std::string text, int status = 200);
+
 }  // namespace cryftee::api

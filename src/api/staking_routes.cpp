@@ -44,12 +44,14 @@ runtime::Dispatcher& dispatcher(ApiContext& context) {
   return *context.dispatcher;
 }
 
-Response answer(nlohmann::json response, const runtime::ModuleRecord& module, std::string_view operation, ApiContext& context) {
-  if (operation.ends_with("_register") && response.is_object() && response.contains("keyHandle") &&
-      response["keyHandle"].is_string()) {
-    const std::string handle = response["keyHandle"].get<std::string>();
-    response.update(context.custody.key_facts(handle));
-  }
+// A register answer also says where its key lives, so it is parsed; any other answer goes out as the module
+// wrote it, with moduleId and moduleVersion spliced in.
+Response answer(const runtime::ModuleAnswer& reply, const runtime::ModuleRecord& module, std::string_view operation,
+                ApiContext& context) {
+  if (!operation.ends_with("_register")) return json_text_response(reply.with_module(module.entry.id, module.entry.version));
+  nlohmann::json response = reply.json();
+  const auto handle = response.find("keyHandle");
+  if (handle != response.end() && handle->is_string()) response.update(context.custody.key_facts(handle->get<std::string>()));
   response["moduleId"] = module.entry.id;
   response["moduleVersion"] = module.entry.version;
   return json_response(response);
@@ -139,7 +141,8 @@ void add_staking_routes(Router& router, ApiContext& context) {
     if (id.empty() || operation.empty()) {
       throw bad_request("'moduleId' and 'operation' are required", "missing_field");
     }
-    nlohmann::json module_request = body.value("request", nlohmann::json::object());
+    const auto request_field = body.find("request");
+    nlohmann::json module_request = request_field == body.end() ? nlohmann::json::object() : std::move(*request_field);
     if (!module_request.is_object()) throw bad_request("'request' must be a JSON object", "invalid_field");
     const std::shared_ptr<const runtime::Registry> registry = context.registry.current();
     const runtime::ModuleRecord* module = registry->find(id);

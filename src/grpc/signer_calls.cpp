@@ -24,7 +24,7 @@ bls::Signature SignerCalls::sign(ByteView message, bls::Dst dst) const {
   const nlohmann::json request = {{"keyHandle", key_.handle},
                                   {"message", base64_encode(message)},
                                   {"dst", dst == bls::Dst::Signature ? "sig" : "pop"}};
-  const nlohmann::json answer = dispatcher_.call(module, kSignCapability, request);
+  const nlohmann::json answer = dispatcher_.call(module, kSignCapability, request).json();
 
   const auto field = answer.find("signatureB64");
   const std::optional<Bytes> signature =

@@ -11,8 +11,6 @@
 namespace cryftee::runtime {
 namespace {
 
-constexpr int kDefaultModuleErrorStatus = 400;
-
 unsigned worker_count_for(unsigned configured) {
   if (configured != 0) return configured;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -27,20 +25,6 @@ const char* failure_label(engine::FailState state) {
     case engine::FailState::BadResponse: return "bad_response";
   }
   return "other";
-}
-
-// A module answers errors as {"error": code, "message": text, "status": 4xx/5xx}.
-nlohmann::json parse_response(const std::string& module_id, const std::string& text) {
-  nlohmann::json response = nlohmann::json::parse(text, nullptr, false);
-  if (!response.is_object()) {
-    throw engine::ModuleFault(engine::FailState::BadResponse, module_id, "its response is not a JSON object");
-  }
-  if (response.contains("error") && response["error"].is_string()) {
-    int status = response.value("status", kDefaultModuleErrorStatus);
-    if (status < 400 || status > 599) status = kDefaultModuleErrorStatus;
-    throw Error(status, response["error"].get<std::string>(), response.value("message", "the module refused the request"));
-  }
-  return response;
 }
 
 // What the host tells every module call (docs/abi.md "hostContext").
@@ -65,9 +49,8 @@ Dispatcher::Dispatcher(std::unique_ptr<engine::Engine> engine, unsigned workers,
 // Callers are done by now; each lane's instances go before its worker (member order in Lane).
 Dispatcher::~Dispatcher() = default;
 
-std::string Dispatcher::cache_key(const ModuleRecord& module) {
-  // The signature covers the entry (limits, imports) and the hash covers the bytes.
-  return module.entry.id + "|" + module.computed_hash + "|" + module.entry.signature;
+Dispatcher::PreparedKeyView Dispatcher::key_of(const ModuleRecord& module) {
+  return {module.entry.id, module.computed_hash, module.entry.signature};
 }
 
 EngineCheck Dispatcher::engine_check() {
@@ -84,7 +67,7 @@ std::optional<std::string> Dispatcher::accept(const ModuleRecord& module) {
     check_abi_exports(prepared->compiled->info());
     try_in_lane(prepared);
     std::lock_guard lock(prepared_mutex_);
-    prepared_[cache_key(module)] = std::move(prepared);
+    prepared_.insert_or_assign(PreparedKey(key_of(module)), std::move(prepared));
     return std::nullopt;
   } catch (const Error& error) {
     return std::string(error.what());
@@ -110,21 +93,21 @@ void Dispatcher::try_in_lane(const std::shared_ptr<const Prepared>& module) {
 }
 
 void Dispatcher::retain_only(const Registry& current) {
-  std::map<std::string, std::shared_ptr<const Prepared>> kept;
+  decltype(prepared_) kept;
   std::lock_guard lock(prepared_mutex_);
   for (const auto& module : current.modules) {
-    auto it = prepared_.find(cache_key(module));
+    auto it = prepared_.find(key_of(module));
     if (module.status.loaded && it != prepared_.end()) kept.insert(*it);
   }
   prepared_ = std::move(kept);
 }
 
-nlohmann::json Dispatcher::call(const ModuleRecord& module, std::string_view operation, const nlohmann::json& request) {
+ModuleAnswer Dispatcher::call(const ModuleRecord& module, std::string_view operation, const nlohmann::json& request) {
   if (operation.size() > kMaxOperationBytes) throw bad_request("the operation name is too long", "bad_operation");
   std::shared_ptr<const Prepared> prepared;
   {
     std::lock_guard lock(prepared_mutex_);
-    auto it = prepared_.find(cache_key(module));
+    auto it = prepared_.find(key_of(module));
     if (module.status.loaded && it != prepared_.end()) prepared = it->second;
   }
   if (!prepared) {
@@ -145,7 +128,7 @@ nlohmann::json Dispatcher::call(const ModuleRecord& module, std::string_view ope
   record(module.entry.id, failure);
   if (failure) std::rethrow_exception(failure);
   try {
-    return parse_response(module.entry.id, text);
+    return ModuleAnswer::check(module.entry.id, std::move(text));
   } catch (const engine::ModuleFault&) {
     record(module.entry.id, std::current_exception());
     throw;

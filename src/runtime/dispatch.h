@@ -14,7 +14,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +24,7 @@
 #include "config/config.h"
 #include "runtime/engine/engine.h"
 #include "runtime/loader.h"
+#include "runtime/module_answer.h"
 #include "runtime/registry.h"
 
 namespace cryftee {
@@ -54,11 +57,11 @@ class Dispatcher {
   EngineCheck engine_check();
 
   // Runs `operation` of a loaded module with a JSON request (plus "hostContext", which replaces any the
-  // client sent) and returns its JSON response. A module's
+  // client sent) and returns its answer, checked to be a JSON object (module_answer.h). A module's
   // {"error", "message", "status"} answer becomes a cryftee::Error with that status (400 by default);
   // faults become ModuleFault (500 module_trap / 503 module_timeout). Runs on the calling thread; waits
   // for a free lane when all are busy.
-  nlohmann::json call(const ModuleRecord& module, std::string_view operation, const nlohmann::json& request);
+  ModuleAnswer call(const ModuleRecord& module, std::string_view operation, const nlohmann::json& request);
 
   // Drops compiled modules no longer in `current` (after a reload has been swapped in).
   void retain_only(const Registry& current);
@@ -83,7 +86,11 @@ class Dispatcher {
     std::thread::id last_thread;  // V8 switches an isolate between threads at a cost; prefer the last one
   };
 
-  static std::string cache_key(const ModuleRecord& module);
+  // What names a compiled module across reloads: its id, the hash of its bytes and the signature of its
+  // entry (limits, imports). Looked up as views, so a call copies none of the three.
+  using PreparedKey = std::tuple<std::string, std::string, std::string>;
+  using PreparedKeyView = std::tuple<std::string_view, std::string_view, std::string_view>;
+  static PreparedKeyView key_of(const ModuleRecord& module);
   std::string with_host_context(const nlohmann::json& request) const;
   std::optional<std::string> accept(const ModuleRecord& module);
   void try_in_lane(const std::shared_ptr<const Prepared>& module);
@@ -101,7 +108,7 @@ class Dispatcher {
   const std::string host_context_text_;  // host_context_ as JSON text, made once
 
   mutable std::mutex prepared_mutex_;
-  std::map<std::string, std::shared_ptr<const Prepared>> prepared_;
+  std::map<PreparedKey, std::shared_ptr<const Prepared>, std::less<>> prepared_;
 
   mutable std::mutex health_mutex_;
   std::map<std::string, ModuleHealth> health_;

@@ -40,7 +40,7 @@ class DispatchTest : public ::testing::Test {
   }
 
   void expect_echo_works() {
-    auto response = dispatcher_->call(record_, "debug_echo", {{"n", 7}});
+    auto response = dispatcher_->call(record_, "debug_echo", {{"n", 7}}).json();
     EXPECT_EQ(response["echo"]["n"], 7);
   }
 
@@ -50,7 +50,7 @@ class DispatchTest : public ::testing::Test {
 };
 
 TEST_F(DispatchTest, EchoRoundTripsThroughTheModule) {
-  auto response = dispatcher_->call(record_, "debug_echo", {{"text", "h\u00e9llo \"quoted\""}, {"list", {1, 2}}});
+  auto response = dispatcher_->call(record_, "debug_echo", {{"text", "h\u00e9llo \"quoted\""}, {"list", {1, 2}}}).json();
   EXPECT_EQ(response["echo"]["text"], "h\u00e9llo \"quoted\"");
   EXPECT_EQ(response["echo"]["list"], nlohmann::json({1, 2}));
 }
@@ -135,7 +135,7 @@ TEST_F(DispatchTest, ManyParallelCallsAllAnswerCorrectly) {
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&, c] {
       for (int i = 0; i < 200; ++i) {
-        if (dispatcher_->call(record_, "debug_echo", {{"n", c * 1000 + i}})["echo"]["n"] == c * 1000 + i) ++correct;
+        if (dispatcher_->call(record_, "debug_echo", {{"n", c * 1000 + i}}).json()["echo"]["n"] == c * 1000 + i) ++correct;
       }
     });
   }

@@ -48,7 +48,7 @@ class SignerTest : public ::testing::Test {
     return entry;
   }
 
-  nlohmann::json call(const std::string& op, const nlohmann::json& request) { return dispatcher_.call(record_, op, request); }
+  nlohmann::json call(const std::string& op, const nlohmann::json& request) { return dispatcher_.call(record_, op, request).json(); }
 
   int error_status(const std::string& op, const nlohmann::json& request) {
     try {

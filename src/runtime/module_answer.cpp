@@ -1,0 +1,110 @@
+#include "runtime/module_answer.h"
+
+#include "runtime/engine/engine.h"
+#include "util/error.h"
+
+namespace cryftee::runtime {
+namespace {
+
+constexpr int kDefaultModuleErrorStatus = 400;
+
+// Reads an answer's outline without building a tree: whether it is an object, how many members it has and
+// which of the names the host cares about it uses. The parser still checks every byte (UTF-8 included).
+class OutlineScan final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  bool is_object = false;
+  std::size_t members = 0;
+  bool names_error = false;
+  bool names_module = false;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) is_object = true;
+    ++depth_;
+    return true;
+  }
+  bool key(string_t& name) override {
+    if (depth_ != 1) return true;
+    ++members;
+    names_error = names_error || name == "error";
+    names_module = names_module || name == "moduleId" || name == "moduleVersion";
+    return true;
+  }
+  bool end_object() override { return --depth_, true; }
+  bool start_array(std::size_t) override { return ++depth_ > 1; }  // an array at the top is not an answer
+  bool end_array() override { return --depth_, true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool value() const { return depth_ > 0; }  // a bare scalar is not an answer either
+  int depth_ = 0;
+};
+
+// The module's {"error": code, ...} answer as the Error it stands for; nothing when "error" is not a string.
+void throw_if_module_error(const std::string& text) {
+  const nlohmann::json answer = nlohmann::json::parse(text);
+  const auto error = answer.find("error");
+  if (error == answer.end() || !error->is_string()) return;
+  int status = answer.value("status", kDefaultModuleErrorStatus);
+  if (status < 400 || status > 599) status = kDefaultModuleErrorStatus;
+  throw Error(status, error->get<std::string>(), answer.value("message", "the module refused the request"));
+}
+
+// Appends `text` (valid UTF-8: manifest fields are parsed JSON) as a JSON string.
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out.append("\\u00").append(1, kHex[byte >> 4]).append(1, kHex[byte & 0xf]);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+ModuleAnswer ModuleAnswer::check(const std::string& module_id, std::string text) {
+  OutlineScan outline;
+  if (!nlohmann::json::sax_parse(text, &outline) || !outline.is_object) {
+    throw engine::ModuleFault(engine::FailState::BadResponse, module_id, "its response is not a JSON object");
+  }
+  if (outline.names_error) throw_if_module_error(text);
+  return ModuleAnswer(std::move(text), outline.members == 0, outline.names_module);
+}
+
+std::string ModuleAnswer::with_module(std::string_view id, std::string_view version) const {
+  if (names_module_) {
+    nlohmann::json answer = json();
+    answer["moduleId"] = id;
+    answer["moduleVersion"] = version;
+    return answer.dump();
+  }
+  constexpr std::string_view kIdName = "\"moduleId\":";
+  constexpr std::string_view kVersionName = ",\"moduleVersion\":";
+  const std::size_t end = text_.rfind('}');  // a checked object ends with '}' (then at most whitespace)
+  std::string out;
+  out.reserve(end + kIdName.size() + kVersionName.size() + id.size() + version.size() + 8);
+  out.append(text_, 0, end);
+  if (!empty_) out += ',';
+  out.append(kIdName);
+  append_json_string(out, id);
+  out.append(kVersionName);
+  append_json_string(out, version);
+  out += '}';
+  return out;
+}
+
+}  // namespace cryftee::runtime
