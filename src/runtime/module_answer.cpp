@@ -78,7 +78,10 @@ void append_json_string(std::string& out, std::string_view text) {
 
 ModuleAnswer ModuleAnswer::check(const std::string& module_id, std::string text) {
   OutlineScan outline;
-  if (!nlohmann::json::sax_parse(text, &outline) || !outline.is_object) {
+  // The parser takes a NUL byte for the end of the text, so "{}\0...}" would pass, and what follows the NUL
+  // would be sent on; JSON text has no raw NUL anywhere.
+  const bool has_nul = text.find('\0') != std::string::npos;
+  if (has_nul || !nlohmann::json::sax_parse(text, &outline) || !outline.is_object) {
     throw engine::ModuleFault(engine::FailState::BadResponse, module_id, "its response is not a JSON object");
   }
   if (outline.names_error) throw_if_module_error(text);

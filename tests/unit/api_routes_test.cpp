@@ -158,6 +158,7 @@ TEST_F(ApiRoutes, HeartbeatWithWrongTypesIs400) {
   }
   EXPECT_EQ(body_of(call("POST", "/v1/runtime/heartbeat", "{oops")), json({{"error", "bad_json"}, {"message", "the request body is not valid JSON"}}));
   EXPECT_EQ(call("POST", "/v1/runtime/heartbeat", "[1]").status, 400);
+  EXPECT_EQ(body_of(call("POST", "/v1/runtime/heartbeat", std::string("{}\0garbage", 10)))["error"], "bad_json");
   EXPECT_FALSE(body_of(call("GET", "/v1/runtime/connection"))["connected"]);
 }
 

@@ -1,6 +1,9 @@
 // A module's answer is checked once and sent on as written, with the host's moduleId and moduleVersion.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "runtime/engine/engine.h"
 #include "runtime/module_answer.h"
 #include "util/error.h"
@@ -34,8 +37,11 @@ TEST(ModuleAnswer, TheHostsModuleIdAndVersionReplaceTheModulesOwn) {
 }
 
 TEST(ModuleAnswer, AnythingButOneJsonObjectIsABadResponse) {
-  for (const std::string text : {"", "[]", "[{}]", "42", "\"text\"", "null", "{", "{}{}", "{} x", "{\"a\":1,}",
-                                 "{\"a\":\"\xff\"}", "{\"a\":\"\x01\"}"}) {
+  using namespace std::string_literals;  // for the NUL bytes inside two of them
+  const std::vector<std::string> refused = {"", "[]", "[{}]", "42", "\"text\"", "null", "{", "{}{}", "{} x",
+                                           "{\"a\":1,}", "{\"a\":\"\xff\"}", "{\"a\":\"\x01\"}",
+                                           "{}\0{\"a\":1}"s, "{\"a\":1}\0"s};
+  for (const std::string& text : refused) {
     try {
       ModuleAnswer::check("m", text);
       ADD_FAILURE() << "accepted: " << text;
