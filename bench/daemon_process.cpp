@@ -85,7 +85,7 @@ std::optional<long> proc_status_kib(pid_t pid, const std::string& field) {
   return std::nullopt;
 }
 
-std::optional<double> proc_cpu_seconds(pid_t pid) {
+std::optional<ProcessCpu> proc_cpu(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   // The command name (field 2) may hold spaces; utime and stime are fields 14 and 15, counted after it.
@@ -100,7 +100,8 @@ std::optional<double> proc_cpu_seconds(pid_t pid) {
     if (index == 15) stime = std::stoull(field);
   }
   if (!fields) return std::nullopt;
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const auto ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return ProcessCpu{static_cast<double>(utime) / ticks_per_second, static_cast<double>(stime) / ticks_per_second};
 }
 
 }  // namespace cryftee::bench

@@ -31,7 +31,14 @@ class DaemonProcess {
 
 // A "Vm...:" figure of /proc/<pid>/status in KiB (e.g. "VmRSS", "VmHWM"); nullopt when unreadable.
 std::optional<long> proc_status_kib(pid_t pid, const std::string& field);
-// User and system CPU seconds the process has used (/proc/<pid>/stat), in clock ticks; nullopt when unreadable.
-std::optional<double> proc_cpu_seconds(pid_t pid);
+// CPU seconds a process has used, in user space and in the kernel on its behalf.
+struct ProcessCpu {
+  double user = 0;
+  double system = 0;
+  double total() const { return user + system; }
+  ProcessCpu operator-(const ProcessCpu& before) const { return {user - before.user, system - before.system}; }
+};
+// From /proc/<pid>/stat (clock-tick resolution); nullopt when unreadable.
+std::optional<ProcessCpu> proc_cpu(pid_t pid);
 
 }  // namespace cryftee::bench

@@ -305,9 +305,9 @@ int run(const Options& options) {
   }
   for (const unsigned clients : options.clients) {
     std::fprintf(stderr, "API signing with %u client(s)\n", clients);
-    const double daemon_cpu_before = proc_cpu_seconds(daemon.process->pid()).value_or(0);
+    const ProcessCpu daemon_cpu_before = proc_cpu(daemon.process->pid()).value_or(ProcessCpu{});
     const LoadResult result = load({.clients = clients, .duration = seconds_of(options.seconds)});
-    const double daemon_cpu = proc_cpu_seconds(daemon.process->pid()).value_or(0) - daemon_cpu_before;
+    const ProcessCpu daemon_cpu = proc_cpu(daemon.process->pid()).value_or(ProcessCpu{}) - daemon_cpu_before;
     const unsigned compared = std::min(clients, cores);
     const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
     report.api.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second,
@@ -341,9 +341,9 @@ int run(const Options& options) {
   }
   for (const unsigned clients : options.clients) {
     std::fprintf(stderr, "gRPC signing with %u client(s)\n", clients);
-    const double daemon_cpu_before = proc_cpu_seconds(grpc_daemon.process->pid()).value_or(0);
+    const ProcessCpu daemon_cpu_before = proc_cpu(grpc_daemon.process->pid()).value_or(ProcessCpu{});
     const LoadResult result = grpc_load({.clients = clients, .duration = seconds_of(options.seconds)});
-    const double daemon_cpu = proc_cpu_seconds(grpc_daemon.process->pid()).value_or(0) - daemon_cpu_before;
+    const ProcessCpu daemon_cpu = proc_cpu(grpc_daemon.process->pid()).value_or(ProcessCpu{}) - daemon_cpu_before;
     const unsigned compared = std::min(clients, cores);
     const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
     report.grpc.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second,

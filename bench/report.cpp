@@ -43,10 +43,12 @@ void print_sign_rows(const Report& report, const std::vector<ApiRow>& rows) {
   // Where the cores went: with as many clients as cores or more, the daemon and the benchmark's own
   // clients share them, while raw signing had them alone.
   for (const auto& row : rows) {
-    if (row.summary.count == 0 || row.daemon_cpu_seconds <= 0) continue;
+    if (row.summary.count == 0 || row.daemon_cpu.total() <= 0) continue;
     const double per_sign = 1e6 / static_cast<double>(row.summary.count);
-    std::printf("   CPU per sign, %2u client(s): daemon %.0f us, benchmark clients %.0f us (raw signing %.0f us per thread)\n",
-                row.clients, row.daemon_cpu_seconds * per_sign, row.client_cpu_seconds * per_sign,
+    std::printf("   CPU per sign, %2u client(s): daemon %.0f us (user %.0f, kernel %.0f), benchmark clients %.0f us"
+                " (raw signing %.0f us per thread)\n",
+                row.clients, row.daemon_cpu.total() * per_sign, row.daemon_cpu.user * per_sign,
+                row.daemon_cpu.system * per_sign, row.client_cpu_seconds * per_sign,
                 row.raw_per_second > 0 ? 1e6 * row.raw_threads / row.raw_per_second : 0);
   }
   const auto one_client = std::find_if(rows.begin(), rows.end(), [](const ApiRow& r) { return r.clients == 1; });

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon_process.h"
 #include "latency.h"
 #include "load_runner.h"
 #include "uds_http_client.h"
@@ -42,7 +43,7 @@ struct ApiRow {
   std::size_t failures = 0;
   unsigned raw_threads = 0;   // min(clients, cores): the raw figure this row is compared with
   double raw_per_second = 0;
-  double daemon_cpu_seconds = 0;  // CPU the daemon used during the row (all its threads)
+  ProcessCpu daemon_cpu;          // CPU the daemon used during the row (all its threads)
   double client_cpu_seconds = 0;  // CPU the benchmark's client threads used during the row
 };
 
