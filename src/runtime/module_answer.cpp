@@ -1,5 +1,7 @@
 #include "runtime/module_answer.h"
 
+#include <cstdint>
+
 #include "runtime/engine/engine.h"
 #include "util/error.h"
 
@@ -51,9 +53,16 @@ void throw_if_module_error(const std::string& text) {
   const nlohmann::json answer = nlohmann::json::parse(text);
   const auto error = answer.find("error");
   if (error == answer.end() || !error->is_string()) return;
-  int status = answer.value("status", kDefaultModuleErrorStatus);
-  if (status < 400 || status > 599) status = kDefaultModuleErrorStatus;
-  throw Error(status, error->get<std::string>(), answer.value("message", "the module refused the request"));
+  // A status or message of the wrong type is the module's mistake, not a reason to lose its error code.
+  int status = kDefaultModuleErrorStatus;
+  const auto status_field = answer.find("status");
+  if (status_field != answer.end() && status_field->is_number_integer()) {
+    const auto value = status_field->get<std::int64_t>();
+    if (value >= 400 && value <= 599) status = static_cast<int>(value);
+  }
+  const auto message = answer.find("message");
+  throw Error(status, error->get<std::string>(),
+              message != answer.end() && message->is_string() ? message->get<std::string>() : "the module refused the request");
 }
 
 // Appends `text` (valid UTF-8: manifest fields are parsed JSON) as a JSON string.

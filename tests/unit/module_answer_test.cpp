@@ -70,6 +70,12 @@ TEST(ModuleAnswer, AModulesErrorAnswerBecomesAnErrorWithItsStatus) {
   EXPECT_EQ(error_of(R"({"error":"bad","status":200})").status(), 400);
   EXPECT_EQ(error_of(R"({"error":"bad","status":600})").status(), 400);
   EXPECT_STREQ(error_of(R"({"error":"bad"})").what(), "the module refused the request");
+  // Fields of the wrong type fall back to the defaults instead of losing the module's error code.
+  EXPECT_EQ(error_of(R"({"error":"bad","status":"404"})").status(), 400);
+  EXPECT_EQ(error_of(R"({"error":"bad","status":404.5})").status(), 400);
+  EXPECT_EQ(error_of(R"({"error":"bad","status":18446744073709551615})").status(), 400);
+  EXPECT_EQ(error_of(R"({"error":"bad","status":409,"message":42})").code(), "bad");
+  EXPECT_STREQ(error_of(R"({"error":"bad","message":["x"]})").what(), "the module refused the request");
 }
 
 TEST(ModuleAnswer, AnErrorFieldThatIsNotAStringIsAnOrdinaryMember) {
