@@ -45,6 +45,12 @@ std::string quoted_message(const std::string& body) {
   return text.empty() ? "no message" : text;
 }
 
+// An optional text member of an answer; a member of another type (the spec says text) counts as absent.
+std::string optional_text(const nlohmann::json& item, const char* name) {
+  const auto member = item.find(name);
+  return member != item.end() && member->is_string() ? member->get<std::string>() : std::string();
+}
+
 nlohmann::json parse_json(const HttpResult& result, const std::string& url) {
   try {
     return nlohmann::json::parse(result.body);
@@ -260,7 +266,7 @@ std::vector<Web3SignerKeyStatus> Web3SignerClient::import_keystores(
     if (!item.is_object() || !item.contains("status") || !item["status"].is_string()) {
       throw bad_response(url, "an import status is missing");
     }
-    statuses.push_back({item["status"], item.value("message", std::string())});
+    statuses.push_back({item["status"], optional_text(item, "message")});
   }
   return statuses;
 }
@@ -308,7 +314,7 @@ Web3SignerDeletion Web3SignerClient::delete_keystores(const std::vector<std::str
     if (!item.is_object() || !item.contains("status") || !item["status"].is_string()) {
       throw bad_response(url, "a delete status is missing");
     }
-    deletion.statuses.push_back({item["status"], item.value("message", std::string())});
+    deletion.statuses.push_back({item["status"], optional_text(item, "message")});
   }
   if (json.contains("slashing_protection") && json["slashing_protection"].is_string()) {
     deletion.slashing_protection = json["slashing_protection"];

@@ -40,9 +40,19 @@ std::size_t collect_body(char* data, std::size_t size, std::size_t count, void* 
   return bytes;
 }
 
+// A text member of the module's request, or `fallback` when it is absent.
+std::string text_member(const nlohmann::json& request, const char* name, const char* fallback) {
+  const auto member = request.find(name);
+  if (member == request.end()) return fallback;
+  if (!member->is_string()) {
+    throw bad_request(std::string("a module sent http_request a '") + name + "' that is not a string", "bad_egress_request");
+  }
+  return member->get<std::string>();
+}
+
 nlohmann::json perform(const nlohmann::json& request, const std::vector<std::string>& allowed_urls) {
-  const std::string method = request.value("method", "GET");
-  const std::string url = request.value("url", "");
+  const std::string method = text_member(request, "method", "GET");
+  const std::string url = text_member(request, "url", "");
   if (!url_allowed(url, allowed_urls)) {
     throw Error(403, "egress_refused", "a module asked to reach a URL that is not a configured Web3Signer URL; "
                                        "only the URLs in web3signer.urls may be reached");
@@ -56,7 +66,7 @@ nlohmann::json perform(const nlohmann::json& request, const std::vector<std::str
       headers.reset(curl_slist_append(headers.release(), (name + ": " + value.get<std::string>()).c_str()));
     }
   }
-  const std::string body = request.value("body", "");
+  const std::string body = text_member(request, "body", "");
   std::string response_body;
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());

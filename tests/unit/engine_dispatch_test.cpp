@@ -1,8 +1,13 @@
 // Dispatch and host ABI v1 with the real debug_v1 module: every failure mode leaves the pool serving.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
 
 #include "custody_support.h"
 #include "runtime/dispatch.h"
@@ -162,6 +167,47 @@ TEST(HostAbi, ImportsTheHostDoesNotOfferAreRefused) {
   auto reason = dispatcher.engine_check()(record);
   ASSERT_TRUE(reason);
   EXPECT_NE(reason->find("cryftee.probe_double"), std::string::npos) << *reason;
+}
+
+// Guest memory over a plain buffer, for calling a host import directly.
+class BufferMemory final : public engine::GuestMemory {
+ public:
+  explicit BufferMemory(std::size_t size) : bytes_(size) {}
+  std::span<std::uint8_t> range(std::uint32_t offset, std::uint32_t size) override {
+    if (offset > bytes_.size() || size > bytes_.size() - offset) throw std::out_of_range("outside the buffer");
+    return std::span<std::uint8_t>(bytes_).subspan(offset, size);
+  }
+  std::uint32_t put(std::string_view text) {
+    const auto at = static_cast<std::uint32_t>(used_);
+    std::copy(text.begin(), text.end(), bytes_.begin() + static_cast<std::ptrdiff_t>(at));
+    used_ += text.size();
+    return at;
+  }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+  std::size_t used_ = 0;
+};
+
+TEST(HostAbi, AnHttpRequestWithAFieldOfTheWrongTypeIsRefusedAsABadEgressRequest) {
+  Custody custody(testing::memory_only_custody());
+  const std::vector<std::string> egress = {"http://127.0.0.1:1/web3signer"};
+  CallContext context{"debug_v1", custody, egress};
+  const engine::HostFunction http_request = http_imports().at(0).function;
+  for (const char* request : {R"({"url":5})", R"({"url":"http://127.0.0.1:1/web3signer/x","method":["GET"]})",
+                              R"({"url":"http://127.0.0.1:1/web3signer/x","body":{"a":1}})"}) {
+    BufferMemory memory(4096);
+    const std::string text = request;
+    const std::uint32_t at = memory.put(text);
+    const std::int64_t args[] = {at, static_cast<std::int64_t>(text.size()), 2048, 1024};
+    try {
+      http_request.callback(memory, &context, args);
+      ADD_FAILURE() << "accepted: " << request;
+    } catch (const Error& error) {
+      EXPECT_EQ(error.status(), 400) << request;
+      EXPECT_EQ(error.code(), "bad_egress_request") << request;
+    }
+  }
 }
 
 }  // namespace

@@ -215,6 +215,19 @@ TEST(Web3SignerClient, DeleteReportsDeletedNotActiveAndNotFound) {
   EXPECT_EQ(error_of([&] { client.sign(hex_encode(key.public_key), randao_request()); }).code(), "unknown_key");
 }
 
+TEST(Web3SignerClient, AStatusMessageThatIsNotTextIsIgnored) {
+  StandIn standin;
+  Web3SignerClient client(settings_for({standin.url()}));
+  standin.control({{"oddMessages", true}});
+  const BlsKey key = random_bls_key();
+  const auto imported = client.import_keystores({{keystore_for(key, "pw"), "pw"}});
+  EXPECT_EQ(imported.at(0).status, "imported");
+  EXPECT_EQ(imported.at(0).message, "");
+  const auto deleted = client.delete_keystores({hex_encode(key.public_key)});
+  EXPECT_EQ(deleted.statuses.at(0).status, "deleted");
+  EXPECT_EQ(deleted.statuses.at(0).message, "");
+}
+
 TEST(Web3SignerClient, SendsTheKeymanagerBearerTokenAndNeverShowsIt) {
   StandIn standin;
   const std::string token = "keymanager-token-5f2c";

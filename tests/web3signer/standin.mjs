@@ -6,7 +6,8 @@
 // Usage: node standin.mjs [--host 127.0.0.1] [--port 0] [--control-port 0]
 //                         [--delay-ms N] [--fail] [--drop] [--down] [--auth-token T]
 // Prints one JSON line {"port":P,"controlPort":C} once listening. The control listener takes
-// POST /control with any of {delayMs, fail, drop, failNext, dropNext, down, authToken} and answers the new state;
+// POST /control with any of {delayMs, fail, drop, failNext, dropNext, down, authToken, oddMessages} and answers
+// the new state;
 // GET /control answers the state, the request counts per route and the keys held.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -41,6 +42,8 @@ const control = {
   failNext: 0,
   dropNext: 0,
   down: false,
+  // When set, every import and delete status carries a "message" that is a number, not the spec's string.
+  oddMessages: false,
   // When set, the Keymanager routes (/eth/v1/keystores) demand "Authorization: Bearer <token>", as the
   // spec's bearerAuth security scheme says: 401 without a token, 403 with a wrong one.
   authToken: args['auth-token'] ?? null,
@@ -128,6 +131,8 @@ async function importOne(keystoreText, password) {
   return { status: 'imported' };
 }
 
+const withOddMessages = (statuses) => (control.oddMessages ? statuses.map((s) => ({ ...s, message: 42 })) : statuses);
+
 const routes = {
   'GET /upcheck': (req, res) => send(res, 200, 'OK', 'text/plain; charset=utf-8'),
 
@@ -162,7 +167,7 @@ const routes = {
     }
     const data = [];
     for (let i = 0; i < keystores.length; ++i) data.push(await importOne(keystores[i], passwords[i]));
-    send(res, 200, { data });
+    send(res, 200, { data: withOddMessages(data) });
   },
 
   async 'DELETE /eth/v1/keystores'(req, res) {
@@ -188,7 +193,7 @@ const routes = {
         data.push({ status: 'not_found' });
       }
     }
-    send(res, 200, { data, slashing_protection: slashingProtection(retained) });
+    send(res, 200, { data: withOddMessages(data), slashing_protection: slashingProtection(retained) });
   },
 };
 
@@ -287,7 +292,7 @@ const controlServer = http.createServer(async (req, res) => {
       for (const field of ['delayMs', 'failNext', 'dropNext']) {
         if (body[field] !== undefined) control[field] = Number(body[field]);
       }
-      for (const field of ['fail', 'drop']) {
+      for (const field of ['fail', 'drop', 'oddMessages']) {
         if (body[field] !== undefined) control[field] = Boolean(body[field]);
       }
       if (body.authToken !== undefined) control.authToken = body.authToken;
