@@ -13,4 +13,11 @@ nlohmann::json json_object_body(const Request& request) {
   return body;
 }
 
+std::string optional_string_member(const nlohmann::json& body, const char* name) {
+  const auto member = body.find(name);
+  if (member == body.end()) return {};
+  if (!member->is_string()) throw bad_request(std::string("'") + name + "' must be a string", "invalid_field");
+  return member->get<std::string>();
+}
+
 }  // namespace cryftee::api

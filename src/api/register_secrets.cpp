@@ -1,5 +1,6 @@
 #include "api/register_secrets.h"
 
+#include "api/json_body.h"
 #include "crypto/bls.h"
 #include "crypto/eip2335.h"
 #include "custody/custody.h"
@@ -40,7 +41,7 @@ std::string import_bls_secret(Bytes& secret, Custody& custody) {
 }
 
 std::string import_ephemeral_key(nlohmann::json& body, Custody& custody) {
-  const std::string mode = body.value("mode", "");
+  const std::string mode = optional_string_member(body, "mode");
   if (mode != "ephemeral" && mode != "generate") {
     throw bad_request("'ephemeralKeyB64' is read only with mode 'ephemeral' or 'generate'", "invalid_field");
   }
@@ -56,7 +57,7 @@ std::string import_ephemeral_key(nlohmann::json& body, Custody& custody) {
 // The keystore of a mode "import" request (a JSON object, or its text), checked against the EIP-2335
 // bounds without deriving anything; the password must be there too.
 nlohmann::json checked_keystore(const nlohmann::json& body) {
-  if (body.value("mode", "") != "import") {
+  if (optional_string_member(body, "mode") != "import") {
     throw bad_request("'keystore' is read only with mode 'import'", "invalid_field");
   }
   nlohmann::json keystore = body["keystore"];
@@ -108,7 +109,7 @@ std::string take_bls_secrets(nlohmann::json& body, Custody& custody) {
   }
   if (has_raw) return import_ephemeral_key(body, custody);
   if (has_keystore) return import_keystore(body, custody);
-  if (body.value("mode", "") == "ephemeral") return custody.bls_generate_ephemeral().handle;
+  if (optional_string_member(body, "mode") == "ephemeral") return custody.bls_generate_ephemeral().handle;
   return {};
 }
 
@@ -125,7 +126,7 @@ std::string take_tls_secrets(nlohmann::json& body, Custody& custody) {
     }
     return {};
   }
-  if (body.value("mode", "") == "verify") {
+  if (optional_string_member(body, "mode") == "verify") {
     throw bad_request("'privateKeyPEM' is read only when registering a key, not with mode 'verify'", "invalid_field");
   }
   const std::string& key_pem = string_field(body, "privateKeyPEM", "a PEM private key (PKCS#8 or SEC1)");
@@ -166,7 +167,7 @@ void take_register_secrets(std::string_view operation, nlohmann::json& body, Cus
 bool needs_key_derivation(std::string_view operation, const nlohmann::json& body) {
   if (!is_bls_operation(operation)) return false;
   // "persistent" encrypts a new key into a keystore for Web3Signer (host_web3signer.cpp).
-  if (body.value("mode", "") == "persistent") return true;
+  if (optional_string_member(body, "mode") == "persistent") return true;
   if (!present(body, "keystore") || present(body, "ephemeralKeyB64")) return false;
   checked_keystore(body);
   return true;

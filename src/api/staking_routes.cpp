@@ -136,8 +136,8 @@ void add_staking_routes(Router& router, ApiContext& context) {
                       [&context, quota](const Request& request, std::function<void(Answer)> finish) {
     nlohmann::json body = json_object_body(request);
     dispatcher(context);
-    const std::string id = body.value("moduleId", "");
-    const std::string operation = body.value("operation", "");
+    const std::string id = optional_string_member(body, "moduleId");
+    const std::string operation = optional_string_member(body, "operation");
     if (id.empty() || operation.empty()) {
       throw bad_request("'moduleId' and 'operation' are required", "missing_field");
     }

@@ -180,6 +180,20 @@ test('bad input answers JSON errors', async () => {
   }
   const notJson = await post('/v1/staking/bls/sign', 'not json');
   assert.equal(notJson.status, 400);
+  // A member of the wrong type is named, not reported as a JSON library's message.
+  const typed = [
+    [{ mode: 5 }, '/v1/staking/bls/register', 'mode'],
+    [{ mode: ['import'], keystore: {} }, '/v1/staking/bls/register', 'mode'],
+    [{ mode: true, privateKeyPEM: 'x' }, '/v1/staking/tls/register', 'mode'],
+    [{ moduleId: 7, operation: 'debug_echo' }, '/v1/modules/call', 'moduleId'],
+    [{ moduleId: 'debug_v1', operation: {} }, '/v1/modules/call', 'operation'],
+  ];
+  for (const [body, route, member] of typed) {
+    const res = await post(route, body);
+    assert.equal(res.status, 400, `${route} ${JSON.stringify(body)}: ${res.text}`);
+    assert.equal(res.json.error, 'invalid_field', res.text);
+    assert.equal(res.json.message, `'${member}' must be a string`);
+  }
 });
 
 // ephemeralKeyB64 is never silently dropped: generate and ephemeral import exactly that key, every other
