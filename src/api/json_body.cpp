@@ -6,9 +6,10 @@ namespace cryftee::api {
 
 nlohmann::json json_object_body(const Request& request) {
   if (request.body.empty()) throw bad_request("the request body is empty; send a JSON object", "bad_json");
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   // The parser stops at a NUL byte as at the end of the text; JSON has none, so what follows it is not ignored.
-  if (body.is_discarded() || request.body.find('\0') != std::string::npos) throw bad_request("the request body is not valid JSON", "bad_json");
+  const bool has_nul = request.body.find('\0') != std::string::npos;
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (has_nul || body.is_discarded()) throw bad_request("the request body is not valid JSON", "bad_json");
   if (!body.is_object()) throw bad_request("the request body must be a JSON object", "bad_json");
   return body;
 }

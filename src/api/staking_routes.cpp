@@ -48,10 +48,14 @@ runtime::Dispatcher& dispatcher(ApiContext& context) {
 // wrote it, with moduleId and moduleVersion spliced in.
 Response answer(const runtime::ModuleAnswer& reply, const runtime::ModuleRecord& module, std::string_view operation,
                 ApiContext& context) {
-  if (!operation.ends_with("_register")) return json_text_response(reply.with_module(module.entry.id, module.entry.version));
+  if (!operation.ends_with("_register")) {
+    return json_text_response(reply.with_module(module.entry.id, module.entry.version));
+  }
   nlohmann::json response = reply.json();
   const auto handle = response.find("keyHandle");
-  if (handle != response.end() && handle->is_string()) response.update(context.custody.key_facts(handle->get<std::string>()));
+  if (handle != response.end() && handle->is_string()) {
+    response.update(context.custody.key_facts(handle->get<std::string>()));
+  }
   response["moduleId"] = module.entry.id;
   response["moduleVersion"] = module.entry.version;
   return json_response(response);

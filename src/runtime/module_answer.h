@@ -17,7 +17,6 @@ class ModuleAnswer {
   // throws engine::ModuleFault (BadResponse).
   static ModuleAnswer check(const std::string& module_id, std::string text);
 
-  const std::string& text() const { return text_; }
   nlohmann::json json() const { return nlohmann::json::parse(text_); }
 
   // The answer with moduleId and moduleVersion set, as JSON text. When the module wrote either field
@@ -25,7 +24,8 @@ class ModuleAnswer {
   std::string with_module(std::string_view id, std::string_view version) const;
 
  private:
-  ModuleAnswer(std::string text, bool empty, bool names_module) : text_(std::move(text)), empty_(empty), names_module_(names_module) {}
+  ModuleAnswer(std::string text, bool empty, bool names_module)
+      : text_(std::move(text)), empty_(empty), names_module_(names_module) {}
 
   std::string text_;
   bool empty_;         // the object has no member
