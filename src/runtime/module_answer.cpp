@@ -4,48 +4,18 @@
 
 #include "runtime/engine/engine.h"
 #include "util/error.h"
+#include "util/json_scan.h"
 
 namespace cryftee::runtime {
 namespace {
 
 constexpr int kDefaultModuleErrorStatus = 400;
 
-// Reads an answer's outline without building a tree: whether it is an object, how many members it has and
-// which of the names the host cares about it uses. The parser still checks every byte (UTF-8 included).
-class OutlineScan final : public nlohmann::json_sax<nlohmann::json> {
- public:
-  bool is_object = false;
+// What the host needs to know of an answer besides its validity.
+struct Outline {
   std::size_t members = 0;
   bool names_error = false;
   bool names_module = false;
-
-  bool null() override { return value(); }
-  bool boolean(bool) override { return value(); }
-  bool number_integer(number_integer_t) override { return value(); }
-  bool number_unsigned(number_unsigned_t) override { return value(); }
-  bool number_float(number_float_t, const string_t&) override { return value(); }
-  bool string(string_t&) override { return value(); }
-  bool binary(binary_t&) override { return value(); }
-  bool start_object(std::size_t) override {
-    if (depth_ == 0) is_object = true;
-    ++depth_;
-    return true;
-  }
-  bool key(string_t& name) override {
-    if (depth_ != 1) return true;
-    ++members;
-    names_error = names_error || name == "error";
-    names_module = names_module || name == "moduleId" || name == "moduleVersion";
-    return true;
-  }
-  bool end_object() override { return --depth_, true; }
-  bool start_array(std::size_t) override { return ++depth_ > 1; }  // an array at the top is not an answer
-  bool end_array() override { return --depth_, true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-
- private:
-  bool value() const { return depth_ > 0; }  // a bare scalar is not an answer either
-  int depth_ = 0;
 };
 
 // The module's {"error": code, ...} answer as the Error it stands for; nothing when "error" is not a string.
@@ -86,12 +56,18 @@ void append_json_string(std::string& out, std::string_view text) {
 }  // namespace
 
 ModuleAnswer ModuleAnswer::check(const std::string& module_id, std::string text) {
-  OutlineScan outline;
-  // The parser takes a NUL byte for the end of the text, so "{}\0...}" would pass, and what follows the NUL
-  // would be sent on; JSON text has no raw NUL anywhere.
-  const bool has_nul = text.find('\0') != std::string::npos;
-  if (has_nul || !nlohmann::json::sax_parse(text, &outline) || !outline.is_object) {
-    throw engine::ModuleFault(engine::FailState::BadResponse, module_id, "its response is not a JSON object");
+  Outline outline;
+  const JsonScan scan = scan_json(text, [&outline](const JsonMember& member) {
+    ++outline.members;
+    outline.names_error = outline.names_error || json_name_is(member.name, "error");
+    outline.names_module =
+        outline.names_module || json_name_is(member.name, "moduleId") || json_name_is(member.name, "moduleVersion");
+  });
+  if (scan != JsonScan::Object) {
+    throw engine::ModuleFault(engine::FailState::BadResponse, module_id,
+                              scan == JsonScan::TooDeep ? "its response nests JSON deeper than " +
+                                                              std::to_string(kJsonScanMaxDepth) + " levels"
+                                                        : std::string("its response is not a JSON object"));
   }
   if (outline.names_error) throw_if_module_error(text);
   return ModuleAnswer(std::move(text), outline.members == 0, outline.names_module);

@@ -11,7 +11,8 @@ namespace cryftee::runtime {
 
 class ModuleAnswer {
  public:
-  // Checks `text`, the answer of module `module_id`: one JSON object (valid UTF-8, nothing after it).
+  // Checks `text`, the answer of module `module_id`, in one pass that builds no tree (util/json_scan.h): one
+  // JSON object (valid UTF-8, nothing after it, nested at most kJsonScanMaxDepth levels).
   // A module's {"error": code, "message": text, "status": 4xx/5xx} answer throws a cryftee::Error with
   // that status (400 when it names none or one outside 400-599); anything else that is not an object
   // throws engine::ModuleFault (BadResponse).
