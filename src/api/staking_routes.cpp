@@ -70,6 +70,13 @@ bool counts_against_quota(const ApiContext& context, const Request& request, con
   return !only_looks_up && !presents_admin_token(request, admin_token);
 }
 
+// Runs `run` on the blocking-work threads when it may wait on something outside the process (and there
+// are such threads), else on the I/O thread that read the request, at once.
+void run_here_or_blocking(ApiContext& context, bool may_block, Answer run, const std::function<void(Answer)>& finish) {
+  if (!may_block || context.blocking_work == nullptr) return finish(std::move(run));
+  run_blocking(*context.blocking_work, [finish, run = std::move(run)]() mutable { finish(std::move(run)); });
+}
+
 // Runs `operation` of `module`, first taking the secrets of a register request into custody (counted
 // against the client's key quota; a registration that fails is given back). Where it runs:
 //   - deriving a key from a keystore password: on the key-derivation queue (503 key_derivation_busy when full);
@@ -102,11 +109,9 @@ void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, co
     }
   };
   const bool may_block = registers || context.custody.web3signer_enabled();
-  if (!derives && !(may_block && context.blocking_work != nullptr)) return finish(std::move(run));
-  auto job = [finish, run = std::move(run)]() mutable { finish(std::move(run)); };
   try {
-    if (!derives) return run_blocking(*context.blocking_work, std::move(job));
-    if (!context.key_derivation->try_submit(std::move(job))) {
+    if (!derives) return run_here_or_blocking(context, may_block, std::move(run), finish);
+    if (!context.key_derivation->try_submit([finish, run = std::move(run)]() mutable { finish(std::move(run)); })) {
       throw unavailable("too many keystore imports are waiting for key derivation; try again shortly",
                         "key_derivation_busy");
     }
@@ -116,6 +121,19 @@ void call_module(ApiContext& context, const std::shared_ptr<KeyQuota>& quota, co
   }
 }
 
+// A plain BLS sign (bls_sign_request.h) goes to the module as the client's text: no JSON tree, no secrets
+// to take out, no quota to count.
+void call_with_text(ApiContext& context, const StakingRoute& route, runtime::RequestText text,
+                    const std::function<void(Answer)>& finish) {
+  runtime::Dispatcher& runtime = dispatcher(context);
+  std::shared_ptr<const runtime::Registry> registry = context.registry.current();  // kept until we answer
+  const runtime::ModuleRecord& module = registry->serving(route.family, route.capability);
+  auto run = [&context, &runtime, registry, &module, operation = route.capability, text = std::move(text)]() mutable {
+    return answer(runtime.call_text(module, operation, std::move(text)), module, operation, context);
+  };
+  run_here_or_blocking(context, context.custody.web3signer_enabled(), std::move(run), finish);
+}
+
 }  // namespace
 
 void add_staking_routes(Router& router, ApiContext& context) {
@@ -123,6 +141,11 @@ void add_staking_routes(Router& router, ApiContext& context) {
   for (const StakingRoute& route : kStakingRoutes) {
     router.add_deferred("POST", route.path, Access::Staking,
                         [&context, &route, quota](const Request& request, std::function<void(Answer)> finish) {
+                          if (std::string_view(route.capability) == "bls_sign") {
+                            if (auto text = plain_bls_sign_request(request.body)) {
+                              return call_with_text(context, route, std::move(*text), finish);
+                            }
+                          }
                           nlohmann::json body = json_object_body(request);
                           dispatcher(context);
                           std::shared_ptr<const runtime::Registry> registry = context.registry.current();  // kept until we answer

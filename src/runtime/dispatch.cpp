@@ -6,6 +6,7 @@
 #include "runtime/effective_limits.h"
 #include "runtime/host_abi.h"
 #include "runtime/limits.h"
+#include "util/json_scan.h"
 #include "util/log.h"
 
 namespace cryftee::runtime {
@@ -103,6 +104,15 @@ void Dispatcher::retain_only(const Registry& current) {
 }
 
 ModuleAnswer Dispatcher::call(const ModuleRecord& module, std::string_view operation, const nlohmann::json& request) {
+  return run(module, operation, with_host_context(request));
+}
+
+ModuleAnswer Dispatcher::call_text(const ModuleRecord& module, std::string_view operation, RequestText request) {
+  append_json_member(request.object, "hostContext", host_context_text_);
+  return run(module, operation, request.object);
+}
+
+ModuleAnswer Dispatcher::run(const ModuleRecord& module, std::string_view operation, const std::string& request) {
   if (operation.size() > kMaxOperationBytes) throw bad_request("the operation name is too long", "bad_operation");
   std::shared_ptr<const Prepared> prepared;
   {
@@ -119,7 +129,7 @@ ModuleAnswer Dispatcher::call(const ModuleRecord& module, std::string_view opera
   std::string text;
   std::exception_ptr failure;
   try {
-    text = run_in_lane(lane, prepared, operation, with_host_context(request));
+    text = run_in_lane(lane, prepared, operation, request);
   } catch (...) {
     failure = std::current_exception();
   }
@@ -144,9 +154,7 @@ std::string Dispatcher::with_host_context(const nlohmann::json& request) const {
   }
   // Appended to the request's text: a copy of the parsed request costs allocations for every member.
   std::string text = request.dump();
-  text.pop_back();  // the closing brace
-  if (!request.empty()) text += ',';
-  text.append("\"hostContext\":").append(host_context_text_).append("}");
+  append_json_member(text, "hostContext", host_context_text_);
   return text;
 }
 

@@ -26,6 +26,7 @@
 #include "runtime/loader.h"
 #include "runtime/module_answer.h"
 #include "runtime/registry.h"
+#include "runtime/request_text.h"
 
 namespace cryftee {
 class Custody;  // custody/custody.h
@@ -62,6 +63,8 @@ class Dispatcher {
   // faults become ModuleFault (500 module_trap / 503 module_timeout). Runs on the calling thread; waits
   // for a free lane when all are busy.
   ModuleAnswer call(const ModuleRecord& module, std::string_view operation, const nlohmann::json& request);
+  // The same for a request already held as checked text (request_text.h): no JSON tree is built.
+  ModuleAnswer call_text(const ModuleRecord& module, std::string_view operation, RequestText request);
 
   // Drops compiled modules no longer in `current` (after a reload has been swapped in).
   void retain_only(const Registry& current);
@@ -92,6 +95,8 @@ class Dispatcher {
   using PreparedKeyView = std::tuple<std::string_view, std::string_view, std::string_view>;
   static PreparedKeyView key_of(const ModuleRecord& module);
   std::string with_host_context(const nlohmann::json& request) const;
+  // Runs `operation` with `request`, the module's whole request text (hostContext included).
+  ModuleAnswer run(const ModuleRecord& module, std::string_view operation, const std::string& request);
   std::optional<std::string> accept(const ModuleRecord& module);
   void try_in_lane(const std::shared_ptr<const Prepared>& module);
   Lane& acquire_lane();

@@ -35,24 +35,6 @@ void throw_if_module_error(const std::string& text) {
               message != answer.end() && message->is_string() ? message->get<std::string>() : "the module refused the request");
 }
 
-// Appends `text` (valid UTF-8: manifest fields are parsed JSON) as a JSON string.
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      out.append("\\u00").append(1, kHex[byte >> 4]).append(1, kHex[byte & 0xf]);
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
 }  // namespace
 
 ModuleAnswer ModuleAnswer::check(const std::string& module_id, std::string text) {

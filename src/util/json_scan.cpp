@@ -280,6 +280,34 @@ JsonScan scan_json(std::string_view text, const std::function<void(const JsonMem
   return Scanner(text, member).run();
 }
 
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out.append("\\u00").append(1, kHex[byte >> 4]).append(1, kHex[byte & 0xf]);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_json_member(std::string& object, std::string_view name, std::string_view value) {
+  const std::size_t close = object.rfind('}');  // an object's text ends with '}' and at most white space
+  const std::size_t last = object.find_last_not_of(" \t\r\n", close - 1);
+  object.resize(close);
+  if (object[last] != '{') object += ',';
+  append_json_string(object, name);
+  object += ':';
+  object.append(value);
+  object += '}';
+}
+
 bool json_name_is(std::string_view written, std::string_view plain) {
   std::size_t at = 0;
   for (const char expected : plain) {

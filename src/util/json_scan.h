@@ -5,6 +5,7 @@
 // only to be written out again (a module's answer); anything that needs the values parses them itself.
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace cryftee {
@@ -28,6 +29,13 @@ struct JsonMember {
 // Scans `text`; when it is an object, `member` (if given) sees each top-level member in order, as it is
 // passed (so a text found Invalid later may have shown some members first).
 JsonScan scan_json(std::string_view text, const std::function<void(const JsonMember&)>& member = {});
+
+// Appends `text` (valid UTF-8) to `out` as a JSON string.
+void append_json_string(std::string& out, std::string_view text);
+
+// Adds the member `name`: `value` (JSON text) to `object`, the text of a JSON object that scan_json found
+// to be one, before its closing brace.
+void append_json_member(std::string& object, std::string_view name, std::string_view value);
 
 // Whether a member name as written (escapes kept, e.g. "\u0065rror") reads `plain` once unescaped.
 bool json_name_is(std::string_view written, std::string_view plain);

@@ -53,6 +53,30 @@ test('cryftgo first boot and restart: generate, sign, verify; @noble/curves agre
   assert.equal(status.json.ready, true);
 });
 
+// A plain body goes to the module as the client wrote it; any other is parsed and settled first
+// (api/bls_sign_request.h). Both ways must sign the same request: BLS signatures are deterministic.
+test('a sign body written unusually signs exactly as the same request written plainly', async () => {
+  const gen = await post('/v1/staking/bls/register', { mode: 'generate' });
+  const handle = gen.json.keyHandle;
+  const message = Buffer.concat([Buffer.from('written unusually'), Buffer.from([0xff, 0xff, 0xff])]).toString('base64');
+  const plain = await post('/v1/staking/bls/sign', { keyHandle: handle, message });
+  assert.equal(plain.status, 200, plain.text);
+  const bodies = [
+    `{"key\\u0048andle":"${handle}","message":"${message}"}`,  // an escaped member name
+    `{"keyHandle":"bls-00","keyHandle":"${handle}","message":"${message}"}`,  // given twice: the last counts
+    `{"keyHandle":"${handle}","message":"${message}","type":"sig","dst":"${vectors.dsts.sig}"}`,
+    ` {\n "message" : "${message.replaceAll('/', '\\/')}",\t"keyHandle":"${handle}", "dst": null } `,
+  ];
+  for (const body of bodies) {
+    const res = await post('/v1/staking/bls/sign', body);
+    assert.equal(res.status, 200, `${body}: ${res.text}`);
+    assert.equal(res.json.signature, plain.json.signature, body);
+  }
+  const conflicting = await post('/v1/staking/bls/sign', { keyHandle: handle, message, type: 'sig', dst: 'pop' });
+  assert.equal(conflicting.status, 400, conflicting.text);
+  assert.equal(conflicting.json.error, 'conflicting_fields');
+});
+
 test('each debug_v1 failure answers a JSON error and the signer keeps signing', async () => {
   const gen = await post('/v1/staking/bls/register', { mode: 'generate' });
   const expected = { debug_trap: [500, 'module_trap'], debug_loop: [503, 'module_timeout'], debug_alloc: [500, 'module_trap'] };

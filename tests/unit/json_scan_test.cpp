@@ -79,6 +79,18 @@ TEST(JsonScan, NestingIsBoundedWithoutRecursion) {
   EXPECT_EQ(scan_json(objects), JsonScan::Object);
 }
 
+TEST(JsonScan, AMemberIsAddedBeforeTheClosingBrace) {
+  const auto added = [](std::string object) {
+    append_json_member(object, "n\"1", R"({"x":[1]})");
+    EXPECT_EQ(scan_json(object), JsonScan::Object) << object;
+    return object;
+  };
+  EXPECT_EQ(added(R"({"a":1})"), R"({"a":1,"n\"1":{"x":[1]}})");
+  EXPECT_EQ(added("{}"), R"({"n\"1":{"x":[1]}})");
+  EXPECT_EQ(added(" { \t} \n"), " { \t\"n\\\"1\":{\"x\":[1]}}");
+  EXPECT_EQ(added(R"({"a":"}"} )"), R"({"a":"}","n\"1":{"x":[1]}})");
+}
+
 TEST(JsonScan, NamesAreComparedOnceUnescaped) {
   EXPECT_TRUE(json_name_is("error", "error"));
   EXPECT_TRUE(json_name_is(R"(\u0065rro\u0072)", "error"));
