@@ -12,11 +12,13 @@
 
 namespace cryftee::api {
 
-// A request naming neither `type` nor `dst` (cryftgo's, and the usual case) goes to the module as the
-// client wrote it, with "dst":"sig" added: no JSON tree is built. Nothing when the body needs the tree: not
-// one JSON object, a member name given twice or written with an escape (the module reads names as written
-// and takes the first of two), `type`, `dst` or `hostContext` present, or more than kMaxPlainSignMembers
-// members. Such a body is parsed and settled below instead, and answered what is wrong with it.
+// A plainly written request (cryftgo's, and the usual case) goes to the module without a JSON tree: its
+// members as the client wrote them, but `type` and `dst`, then the settled "dst" ("sig" when neither was
+// given). Nothing when the body needs the tree: not one JSON object, a member name given twice or written
+// with an escape (the module reads names as written and takes the first of two), `hostContext` present, a
+// `type` or `dst` that is not null or an accepted text written without escapes, the two disagreeing, or
+// more than kMaxPlainSignMembers other members. Such a body is parsed and settled by settle_bls_sign_dst
+// instead, which answers what is wrong with it.
 inline constexpr std::size_t kMaxPlainSignMembers = 8;
 std::optional<runtime::RequestText> plain_bls_sign_request(std::string_view body);
 
