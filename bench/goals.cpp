@@ -102,6 +102,12 @@ void print_sign_goals(const Report& report) {
     print_line(name, format("%.1f/s", row->summary.per_second),
                format("raw %.1f/s", row->raw_per_second) + " (" + std::to_string(row->raw_threads) + "t)",
                format("%.3f", ratio), format(">= %.2f", goal.min_ratio), verdict(ratio >= goal.min_ratio));
+    // Not a goal: the same ratio for a signer that does nothing but sign behind a socket, the ceiling.
+    if (const FloorRow* signer = floor_row(report, Exchange::BlsSigner, goal.clients)) {
+      print_line("  blst signer / raw, " + std::to_string(goal.clients) + " client(s)",
+                 format("%.1f/s", signer->summary.per_second), format("raw %.1f/s", row->raw_per_second),
+                 format("%.3f", signer->summary.per_second / row->raw_per_second), "-", "(no goal)");
+    }
   }
 }
 

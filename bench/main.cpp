@@ -281,9 +281,19 @@ int run(const Options& options) {
   const auto work = std::chrono::nanoseconds(static_cast<std::int64_t>(one_thread->summary.p50_us * 1000));
   const std::size_t work_rounds = std::max<std::size_t>(1, options.floor_rounds / kWorkFloorRoundsDivisor);
   std::fprintf(stderr, "socket floor, BLS sign sizes with %.0f us of work, 1 client\n", one_thread->summary.p50_us);
-  const LoadResult worked = measure_socket_floor(sizes.sign, {.clients = 1, .requests = work_rounds}, work);
+  const LoadResult worked =
+      measure_socket_floor(sizes.sign, {.clients = 1, .requests = work_rounds}, [work] { busy_for(work); });
   add_failures(report, worked);
   report.floor.push_back({Exchange::BlsSignWork, sizes.sign, 1, worked.summary, worked.fairness});
+  // ... and of a signer that only signs: the most any signer behind a socket can get out of these cores.
+  const Bytes signed_message(kMessageSize, 0x5a);
+  for (const unsigned clients : options.clients) {
+    std::fprintf(stderr, "socket floor, blst signer, %u client(s)\n", clients);
+    const LoadResult signer = measure_socket_floor(sizes.sign, {.clients = clients, .duration = seconds_of(options.seconds)},
+                                                   [&] { (void)raw_key.sign(signed_message, bls::Dst::Signature); });
+    add_failures(report, signer);
+    report.floor.push_back({Exchange::BlsSigner, sizes.sign, clients, signer.summary, signer.fairness});
+  }
 
   // 4. Through the API, on one daemon that then also serves the memory figure.
   StartedDaemon daemon = start_daemon(options, options.module_dir, work_dir, "measured");

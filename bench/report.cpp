@@ -86,6 +86,7 @@ const char* exchange_name(Exchange exchange) {
   switch (exchange) {
     case Exchange::BlsSign: return "BLS sign";
     case Exchange::BlsSignWork: return "sign + work";
+    case Exchange::BlsSigner: return "blst signer";
     case Exchange::SelfRoute: return "runtime/self";
     case Exchange::ModuleEcho: return "module echo";
   }
@@ -104,6 +105,8 @@ void print_report(const Report& report) {
   std::printf("   sign + work: the child computes for raw blst's 1-thread p50 (section 3) before each answer, as a\n"
               "   signer would; the client then waits as long as for a signature, which on a virtual machine can\n"
               "   make waking it dearer than in the plain ping-pong\n");
+  std::printf("   blst signer: the child signs each request with blst (signature DST) before it answers, one thread\n"
+              "   per client: what signing behind a Unix socket costs with no HTTP, JSON, sandbox or custody\n");
 
   std::printf("\n2. Requests that sign nothing (Unix socket, HTTP/1.1 keep-alive; daemon with the test bundle)\n");
   std::printf("   runtime/self = GET /v1/runtime/self; module echo = POST /v1/modules/call debug_v1 debug_echo\n");

@@ -17,7 +17,9 @@ struct RawRow {
 
 // The HTTP exchanges the socket floor copies the sizes of.
 // BlsSignWork: the sign exchange with the child computing for raw blst's p50 before it answers.
-enum class Exchange { BlsSign, BlsSignWork, SelfRoute, ModuleEcho };
+// BlsSigner: the sign exchange with the child signing with blst before it answers (a signer behind a Unix
+// socket with nothing else: no HTTP, JSON, sandbox or custody).
+enum class Exchange { BlsSign, BlsSignWork, BlsSigner, SelfRoute, ModuleEcho };
 const char* exchange_name(Exchange exchange);
 
 struct FloorRow {

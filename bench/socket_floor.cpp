@@ -46,23 +46,15 @@ bool write_all(int fd, const std::vector<char>& data) {
   return true;
 }
 
-// Keeps the CPU busy for `work`, as a signature would: the thread does not sleep.
-void compute_for(std::chrono::nanoseconds work) {
-  if (work <= std::chrono::nanoseconds::zero()) return;
-  const auto until = std::chrono::steady_clock::now() + work;
-  while (std::chrono::steady_clock::now() < until) {
-  }
-}
-
 // The child: answers every request on every connection until the parent closes it, then exits.
-[[noreturn]] void serve_echo(const std::vector<int>& fds, ExchangeSize size, std::chrono::nanoseconds work) {
+[[noreturn]] void serve_echo(const std::vector<int>& fds, ExchangeSize size, const AnswerWork& work) {
   std::vector<std::thread> servers;
   for (const int fd : fds) {
-    servers.emplace_back([fd, size, work] {
+    servers.emplace_back([fd, size, &work] {
       std::vector<char> request(size.request_bytes);
       const std::vector<char> response(size.response_bytes, 'x');
       while (read_exactly(fd, request, size.request_bytes)) {
-        compute_for(work);
+        if (work) work();
         if (!write_all(fd, response)) break;
       }
       ::close(fd);
@@ -94,7 +86,13 @@ class FloorClient final : public LoadClient {
 
 }  // namespace
 
-LoadResult measure_socket_floor(ExchangeSize size, const LoadPlan& plan, std::chrono::nanoseconds work) {
+void busy_for(std::chrono::nanoseconds work) {
+  const auto until = std::chrono::steady_clock::now() + work;
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
+LoadResult measure_socket_floor(ExchangeSize size, const LoadPlan& plan, const AnswerWork& work) {
   std::vector<int> ours(plan.clients, -1);
   std::vector<int> theirs(plan.clients, -1);
   const auto close_all = [](std::vector<int>& fds) {
