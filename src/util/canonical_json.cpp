@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "util/error.h"
+#include "util/json_scan.h"
 
 namespace cryftee {
 namespace {
@@ -62,32 +63,10 @@ std::u16string utf16_units(std::string_view text) {
   return out;
 }
 
-// RFC 8785 section 3.2.2.2: only '"', '\' and control characters are escaped, with the short forms
-// where JSON has them and lower-case \u00xx otherwise; everything else is written as UTF-8.
+// RFC 8785 section 3.2.2.2 (util/json_scan.h writes that form), for UTF-8 text only.
 void append_string(std::string& out, const std::string& text) {
   utf16_units(text);  // validates the UTF-8
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xF];
-          out += kHex[c & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  append_json_string(out, text);
 }
 
 // ECMAScript Number::toString (ECMA-262 section 7.1.12.1), as RFC 8785 section 3.2.2.3 requires:

@@ -30,7 +30,8 @@ struct JsonMember {
 // passed (so a text found Invalid later may have shown some members first).
 JsonScan scan_json(std::string_view text, const std::function<void(const JsonMember&)>& member = {});
 
-// Appends `text` (valid UTF-8) to `out` as a JSON string.
+// Appends `text` (valid UTF-8) to `out` as a JSON string in the form RFC 8785 fixes: only '"', '\' and
+// control characters escaped, with the short forms where JSON has them and lower-case \u00xx otherwise.
 void append_json_string(std::string& out, std::string_view text);
 
 // Adds the member `name`: `value` (JSON text) to `object`, the text of a JSON object that scan_json found
