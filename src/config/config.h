@@ -132,6 +132,7 @@ struct Config {
 
   Limits limits;
   unsigned io_threads = 0;      // 0: one per core
+  std::chrono::microseconds keepalive_spin = defaults::kKeepAliveSpin;  // 0: no keep-alive spin
   unsigned engine_workers = 0;  // module instances that run calls in parallel; 0: one per core
   std::string engine = defaults::kEngine;  // one of the engines built in (engine::kEngines)
 

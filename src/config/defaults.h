@@ -64,6 +64,9 @@ inline constexpr unsigned kBlockingWorkThreads = 2;
 inline constexpr std::size_t kBlockingWorkQueue = 64;
 inline constexpr unsigned kIoThreads = 0;      // 0: one per core
 inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
+// After an answer on a plain keep-alive connection, its I/O thread watches it this long for the next
+// request before going back to the event loop (transport/keepalive_spin.h); 0: never.
+inline constexpr std::chrono::microseconds kKeepAliveSpin{100};
 inline constexpr const char* kEngine = "v8";  // the WebAssembly engine modules run on (--engine)
 // Threads of the gRPC signer listener's server; a call beyond them is answered RESOURCE_EXHAUSTED.
 inline constexpr unsigned kGrpcSignerMaxThreads = 64;
@@ -76,6 +79,7 @@ inline constexpr std::size_t kMaxConnectionsCeiling = 65'536;
 inline constexpr std::chrono::milliseconds kMaxRequestTimeout{600'000};  // 10 minutes
 inline constexpr std::chrono::milliseconds kMaxIdleTimeout{3'600'000};   // 1 hour
 inline constexpr unsigned kMaxIoThreads = 256;
+inline constexpr std::chrono::microseconds kMaxKeepAliveSpin{10'000};
 inline constexpr unsigned kMaxEngineWorkers = 256;
 inline constexpr std::size_t kMaxListItems = 64;                  // URLs, peer uids, kiosk host names
 inline constexpr std::size_t kMaxHostNameLength = 253;

@@ -218,6 +218,17 @@ std::vector<Setting> build_settings() {
                    .value_name = "N", .default_text = number_text(kIoThreads),
                    .help = "Threads serving connections; 0: one per core.", .kind = ValueKind::Integer,
                    .apply = [](Draft& d, const Assignment& a) { d.config.io_threads = static_cast<unsigned>(parse_integer(a, 0, kMaxIoThreads)); }});
+  table.push_back({.id = "runtime.keepalive_spin_us", .group = "Threads", .flag = "--keepalive-spin-us",
+                   .env = "CRYFTEE_KEEPALIVE_SPIN_US", .value_name = "US",
+                   .default_text = number_text(static_cast<std::uint64_t>(kKeepAliveSpin.count())),
+                   .help = "After answering on a keep-alive connection (Unix socket, plain HTTP), the thread watches "
+                           "it this many microseconds for the next request, yielding the CPU between looks, while no "
+                           "more connections are open than I/O threads; 0: never.",
+                   .kind = ValueKind::Integer,
+                   .apply = [](Draft& d, const Assignment& a) {
+                     d.config.keepalive_spin = std::chrono::microseconds(
+                         parse_integer(a, 0, static_cast<std::uint64_t>(kMaxKeepAliveSpin.count())));
+                   }});
   table.push_back({.id = "runtime.engine_workers", .group = "Threads", .flag = "--engine-workers",
                    .env = "CRYFTEE_ENGINE_WORKERS", .value_name = "N", .default_text = number_text(kEngineWorkers),
                    .help = "Module instances that run calls in parallel; 0: one per core.", .kind = ValueKind::Integer,

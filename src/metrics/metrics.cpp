@@ -89,6 +89,13 @@ class Metrics::Impl {
                              .Name("cryftee_module_call_failures_total")
                              .Help("Module operations that faulted, by module and reason")
                              .Register(*registry_)),
+        keepalive_spins_(prometheus::BuildCounter()
+                             .Name("cryftee_keepalive_spins_total")
+                             .Help("Times an I/O thread watched an answered keep-alive connection for its next "
+                                   "request, by outcome (request: it came in the window; none: it did not)")
+                             .Register(*registry_)),
+        spin_found_(keepalive_spins_.Add({{"outcome", "request"}})),
+        spin_missed_(keepalive_spins_.Add({{"outcome", "none"}})),
         epoch_(prometheus::BuildGauge()
                    .Name("cryftee_registry_epoch")
                    .Help("Epoch of the module registry in use; each successful reload adds one")
@@ -166,6 +173,8 @@ class Metrics::Impl {
     modules_.Add({{"state", "not_loaded"}}).Set(static_cast<double>(not_loaded));
   }
 
+  void count_keepalive_spin(bool request_came) { (request_came ? spin_found_ : spin_missed_).Increment(); }
+
   void count_reload(bool succeeded) { reloads_.Add({{"result", succeeded ? "succeeded" : "failed"}}).Increment(); }
 
   void set_web3signer_health(bool reachable, bool healthy) {
@@ -196,6 +205,9 @@ class Metrics::Impl {
   Family<Counter>& signatures_;
   Family<Counter>& module_calls_;
   Family<Counter>& module_failures_;
+  Family<Counter>& keepalive_spins_;
+  Counter& spin_found_;   // both series are kept, so they read 0 before the first spin
+  Counter& spin_missed_;
   Gauge& epoch_;
   Family<Gauge>& modules_;
   Family<Counter>& reloads_;
@@ -228,6 +240,7 @@ void Metrics::count_module_failure(std::string_view module, std::string_view rea
 void Metrics::set_registry(std::uint64_t epoch, std::size_t loaded, std::size_t not_loaded) {
   impl_->set_registry(epoch, loaded, not_loaded);
 }
+void Metrics::count_keepalive_spin(bool request_came) { impl_->count_keepalive_spin(request_came); }
 void Metrics::count_reload(bool succeeded) { impl_->count_reload(succeeded); }
 void Metrics::set_web3signer_health(bool reachable, bool healthy) { impl_->set_web3signer_health(reachable, healthy); }
 void Metrics::set_key_store(std::string_view sealer, bool durable, const std::vector<KeyRecordCount>& records) {

@@ -43,6 +43,8 @@ class Metrics {
   // One module call and, when it faulted, why: "trap", "timeout", "out_of_memory", "bad_response".
   void count_module_call(std::string_view module);
   void count_module_failure(std::string_view module, std::string_view reason);
+  // One keep-alive spin (transport/keepalive_spin.h): whether the next request came within the window.
+  void count_keepalive_spin(bool request_came);
   // Registry facts, set at scrape time by whoever owns the registry.
   void set_registry(std::uint64_t epoch, std::size_t loaded, std::size_t not_loaded);
   void count_reload(bool succeeded);

@@ -21,6 +21,7 @@
 #include "config/defaults.h"
 #include "transport/connection_book.h"
 #include "transport/descriptor_limit.h"
+#include "transport/keepalive_spin.h"
 #include "transport/listener_error.h"
 #include "transport/loopback_peer_uid.h"
 #include "transport/peer_credentials.h"
@@ -77,8 +78,8 @@ class BurstLog {
 // A listener's connection budget: the connections it admits, the few over budget that are being
 // answered 503, and the session settings of each.
 struct Budget {
-  explicit Budget(const ListenerSpec& spec)
-      : settings{*spec.handler, spec.limits, spec.name, spec.observer},
+  Budget(const ListenerSpec& spec, KeepAliveSpin& keepalive_spin)
+      : settings{*spec.handler, spec.limits, spec.name, spec.observer, &keepalive_spin},
         listener_full(refusal_settings(settings,
                                        "the " + spec.name + " listener has its limit of " +
                                            std::to_string(spec.max_connections) + " open connections (" +
@@ -145,7 +146,8 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
 
 class Server::Impl {
  public:
-  Impl(const Config& config, std::vector<ListenerSpec> listeners) : config_(config) {
+  Impl(const Config& config, std::vector<ListenerSpec> listeners)
+      : config_(config), keepalive_spin_(config.keepalive_spin, resolve_io_threads(config.io_threads)) {
     for (ListenerSpec& spec : listeners) {
       if (spec.endpoint == Endpoint::Unix) {
         open_unix_listener(std::move(spec));
@@ -244,7 +246,7 @@ class Server::Impl {
     if (unix_) throw ListenerError(spec.name + ": the server takes one Unix socket listener");
     const std::filesystem::path path = spec.unix_path;
     prepare_socket_path(path);
-    Budget& budget = budgets_.emplace_back(spec);
+    Budget& budget = budgets_.emplace_back(spec, keepalive_spin_);
     unix_.reset(new UnixListener{local_stream::acceptor(asio::make_strand(io_)), std::move(spec), budget, {}});
     boost::system::error_code error;
     unix_->acceptor.open(local_stream(), error);
@@ -263,7 +265,7 @@ class Server::Impl {
 
   void open_tcp_listener(ListenerSpec spec) {
     const tcp::endpoint endpoint = resolve_endpoint(io_, spec.tcp_address, spec.name);
-    Budget& budget = budgets_.emplace_back(spec);
+    Budget& budget = budgets_.emplace_back(spec, keepalive_spin_);
     std::unique_ptr<TcpListener> listener(new TcpListener{tcp::acceptor(asio::make_strand(io_)), std::move(spec), budget, {}});
     const std::string& name = listener->spec.name;
     boost::system::error_code error;
@@ -430,8 +432,9 @@ class Server::Impl {
   }
 
   const Config& config_;
-  // Declared before the io_context: sessions destroyed with its pending handlers still report to their
-  // budget's books. A list, so a budget never moves while listeners and sessions refer to it.
+  // Declared before the io_context: sessions destroyed with its pending handlers still report to it and
+  // to their budget's books. A list, so a budget never moves while listeners and sessions refer to it.
+  KeepAliveSpin keepalive_spin_;
   std::list<Budget> budgets_;
   std::optional<asio::ssl::context> tls_;
   SocketFile socket_file_;

@@ -31,6 +31,7 @@
 #include "transport/beast_request.h"
 #include "transport/connection_book.h"
 #include "transport/handler.h"
+#include "transport/keepalive_spin.h"
 #include "transport/message.h"
 #include "transport/request_head.h"
 #include "transport/response_observer.h"
@@ -60,6 +61,7 @@ struct SessionSettings {
   Limits limits;  // idle_timeout is the listener's own (the kiosk's is shorter)
   std::string listener_name;  // for logs: "uds", "https", "kiosk"
   ResponseObserver observer;  // may be empty
+  KeepAliveSpin* keepalive_spin = nullptr;  // the server's; none: no spin
   // Set for a connection over its listener's budget: it is answered this (a 503) at once and closed.
   std::optional<Response> refusal = std::nullopt;
 };
@@ -72,10 +74,17 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   Session(Stream stream, Peer peer, const SessionSettings& settings, ConnectionBook& book)
       : stream_(std::move(stream)), peer_(std::move(peer)), settings_(settings), book_(book) {}
 
-  ~Session() override { book_.leave(peer_.limit_key); }
+  ~Session() override {
+    if (counted_for_spin_) settings_.keepalive_spin->closed();
+    book_.leave(peer_.limit_key);
+  }
 
   void start() {
     book_.enter(this->shared_from_this());
+    if (settings_.keepalive_spin != nullptr && !settings_.refusal) {
+      settings_.keepalive_spin->opened();
+      counted_for_spin_ = true;
+    }
     if constexpr (kTls) {
       set_deadline(settings_.limits.request_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server,
@@ -144,12 +153,32 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void wait_for_request() {
     if (stop_requested_) return lowest().close();
     if (buffer_.size() > 0) return read_header();
+    if (spin_for_request()) return;
     idle_ = true;
     set_deadline(settings_.limits.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                             [self = this->shared_from_this()](beast::error_code error, std::size_t bytes) {
                               self->on_first_bytes(error, bytes);
                             });
+  }
+
+  // The keep-alive spin (transport/keepalive_spin.h), on plain streams: true when the next request's first
+  // bytes came within the window. Its head is then read on a posted handler, so a connection answered in
+  // place again and again does not nest one call per request.
+  bool spin_for_request() {
+    if constexpr (kTls) {
+      return false;
+    } else {
+      const auto window = settings_.keepalive_spin != nullptr ? settings_.keepalive_spin->window() : std::chrono::microseconds{0};
+      if (window.count() == 0) return false;
+      const auto space = buffer_.prepare(kFirstReadBytes);
+      const std::size_t got = spin_read(lowest().socket().native_handle(), space.data(), space.size(), window);
+      metrics::process_metrics().count_keepalive_spin(got > 0);
+      if (got == 0) return false;
+      buffer_.commit(got);
+      asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->read_header(); });
+      return true;
+    }
   }
 
   void on_first_bytes(beast::error_code error, std::size_t bytes) {
@@ -395,6 +424,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   bool idle_ = false;
   bool keep_alive_ = false;
   bool stop_requested_ = false;
+  bool counted_for_spin_ = false;
 };
 
 }  // namespace cryftee::transport

@@ -238,6 +238,66 @@ describe('unix socket and kiosk listener', () => {
   });
 });
 
+describe('keep-alive spin', () => {
+  // The count of one outcome in a /metrics scrape answered on `connection`.
+  async function spins(connection, outcome) {
+    connection.send('GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    const response = await connection.readResponse();
+    assert.equal(response.status, 200);
+    const line = response.body.match(new RegExp(`^cryftee_keepalive_spins_total\\{outcome="${outcome}"\\} (\\d+)`, 'm'));
+    assert.ok(line, `no ${outcome} series in the scrape`);
+    return Number(line[1]);
+  }
+  const status = 'GET /v1/staking/status HTTP/1.1\r\nHost: localhost\r\n\r\n';
+
+  test('a client sending its next request at once is read by the thread that answered it', async () => {
+    const daemon = await startDaemon({ args: ['--keepalive-spin-us', '10000'] });
+    try {
+      const connection = await connectUnix(daemon.socketPath);
+      for (let i = 0; i < 30; i++) {
+        connection.send(status);
+        const response = await connection.readResponse();
+        assert.equal(response.status, 200);
+        assert.equal(typeof response.json, 'object');
+      }
+      // A request whose first bytes come within the window and whose rest comes later is read whole.
+      connection.send('GET /v1/sta');
+      await sleep(30);
+      connection.send('king/status HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      assert.equal((await connection.readResponse()).status, 200);
+      assert.ok(await spins(connection, 'request') >= 1, 'no request was found by the spin');
+      await connection.close();
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  test('with more connections open than I/O threads no thread spins', async () => {
+    const daemon = await startDaemon({ args: ['--io-threads', '1', '--keepalive-spin-us', '10000'] });
+    try {
+      const idle = await connectUnix(daemon.socketPath);
+      const busy = await connectUnix(daemon.socketPath);
+      for (let i = 0; i < 20; i++) {
+        busy.send(status);
+        assert.equal((await busy.readResponse()).status, 200);
+      }
+      // startDaemon's readiness checks ran on connections of their own, which may have spun; none did since.
+      const found = await spins(busy, 'request');
+      const missed = await spins(busy, 'none');
+      for (let i = 0; i < 20; i++) {
+        busy.send(status);
+        assert.equal((await busy.readResponse()).status, 200);
+      }
+      assert.equal(await spins(busy, 'request'), found);
+      assert.equal(await spins(busy, 'none'), missed);
+      await idle.close();
+      await busy.close();
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
+
 describe('idle timeout', () => {
   test('a quiet keep-alive connection is closed after the idle timeout', async () => {
     const daemon = await startDaemon({ args: ['--idle-timeout-ms', '400'] });

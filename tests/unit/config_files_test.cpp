@@ -169,6 +169,7 @@ TEST(ConfigExample, LoadsAndHoldsExactlyTheDefaults) {
   EXPECT_EQ(from_example.limits.request_timeout, defaults.limits.request_timeout);
   EXPECT_EQ(from_example.limits.idle_timeout, defaults.limits.idle_timeout);
   EXPECT_EQ(from_example.io_threads, defaults.io_threads);
+  EXPECT_EQ(from_example.keepalive_spin, defaults.keepalive_spin);
   EXPECT_EQ(from_example.engine_workers, defaults.engine_workers);
   EXPECT_EQ(from_example.engine, defaults.engine);
   EXPECT_EQ(from_example.log_level, defaults.log_level);

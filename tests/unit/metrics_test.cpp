@@ -30,6 +30,8 @@ TEST(Metrics, SignaturesFailuresRegistryAndBuild) {
   metrics.count_module_failure("debug_v1", "timeout");
   metrics.set_registry(3, 2, 1);
   metrics.count_reload(false);
+  metrics.count_keepalive_spin(true);
+  metrics.count_keepalive_spin(true);
   const std::string text = metrics.render();
   for (const char* line : {"cryftee_signatures_total{dst=\"pop\",key_type=\"bls\",module=\"bls_tls_signer_v1\"} 1",
                            "cryftee_module_calls_total{module=\"debug_v1\"} 1",
@@ -37,7 +39,9 @@ TEST(Metrics, SignaturesFailuresRegistryAndBuild) {
                            "cryftee_registry_epoch 3", "cryftee_modules{state=\"loaded\"} 2",
                            "cryftee_modules{state=\"not_loaded\"} 1",
                            "cryftee_registry_reloads_total{result=\"failed\"} 1",
-                           "cryftee_registry_reloads_total{result=\"succeeded\"} 0"}) {
+                           "cryftee_registry_reloads_total{result=\"succeeded\"} 0",
+                           "cryftee_keepalive_spins_total{outcome=\"request\"} 2",
+                           "cryftee_keepalive_spins_total{outcome=\"none\"} 0"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
   }
   EXPECT_NE(text.find("cryftee_build_info{module_abi=\"1\",version=\""), std::string::npos) << text;
