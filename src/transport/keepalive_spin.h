@@ -5,7 +5,7 @@
 // row, the benchmark) then finds a thread awake and reading: nobody waits for a sleeping thread, or a
 // halted virtual CPU, to be woken, and the same thread keeps serving the same connection, so the kernel
 // keeps the two on one core. A client that does not send in time costs the window once, in yields that
-// give way to anything else runnable.
+// give way to anything else runnable, and is not spun for again until it sends at once (SpinHabit).
 //
 // It spins only while the server has no more connections open than I/O threads. With more, another
 // connection's request may be waiting for a thread, and a spinning thread must not keep it waiting.
@@ -36,6 +36,23 @@ class KeepAliveSpin {
   const std::chrono::microseconds window_;
   const std::size_t io_threads_;
   std::atomic<std::size_t> open_{0};
+};
+
+// One connection's habit: whether its next request is worth spinning for. A client whose next request
+// did not come within a window is not spun for again until one comes within a window of its answer by
+// way of the event loop, so a client that asks now and then costs one missed window, not one per request.
+class SpinHabit {
+ public:
+  bool worth_spinning() const noexcept { return worth_; }
+  // A spin ended: the request came in it, or not.
+  void spun(bool request_came) noexcept { worth_ = request_came; }
+  // A request came by way of the event loop `since_answer` after the last answer.
+  void came_without_spin(std::chrono::steady_clock::duration since_answer, std::chrono::microseconds window) noexcept {
+    if (since_answer <= window) worth_ = true;
+  }
+
+ private:
+  bool worth_ = true;
 };
 
 // Reads what the stream socket `fd` has into `into` as soon as it has anything, looking until `window` has

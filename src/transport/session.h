@@ -171,9 +171,15 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     } else {
       const auto window = settings_.keepalive_spin != nullptr ? settings_.keepalive_spin->window() : std::chrono::microseconds{0};
       if (window.count() == 0) return false;
+      if (!spin_habit_.worth_spinning()) {
+        unspun_since_ = std::chrono::steady_clock::now();
+        unspun_window_ = window;
+        return false;
+      }
       const auto space = buffer_.prepare(kFirstReadBytes);
       const std::size_t got = spin_read(lowest().socket().native_handle(), space.data(), space.size(), window);
       metrics::process_metrics().count_keepalive_spin(got > 0);
+      spin_habit_.spun(got > 0);
       if (got == 0) return false;
       buffer_.commit(got);
       asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->read_header(); });
@@ -185,6 +191,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     idle_ = false;
     // End of stream, idle timeout, shutdown: nothing was asked, so nothing is answered or logged loudly.
     if (error) return lowest().close();
+    if (unspun_window_.count() > 0) {
+      spin_habit_.came_without_spin(std::chrono::steady_clock::now() - unspun_since_, unspun_window_);
+      unspun_window_ = std::chrono::microseconds{0};
+    }
     buffer_.commit(bytes);
     read_header();
   }
@@ -425,6 +435,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   bool keep_alive_ = false;
   bool stop_requested_ = false;
   bool counted_for_spin_ = false;
+  SpinHabit spin_habit_;
+  // Set when the spin was skipped for this client's habit: when, and the window it would have had.
+  std::chrono::steady_clock::time_point unspun_since_;
+  std::chrono::microseconds unspun_window_{0};
 };
 
 }  // namespace cryftee::transport

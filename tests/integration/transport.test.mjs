@@ -239,19 +239,22 @@ describe('unix socket and kiosk listener', () => {
 });
 
 describe('keep-alive spin', () => {
-  // The count of one outcome in a /metrics scrape answered on `connection`.
-  async function spins(connection, outcome) {
+  // The spins counted by outcome ({request, none}) in one /metrics scrape answered on `connection`.
+  async function spins(connection) {
     connection.send('GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const response = await connection.readResponse();
     assert.equal(response.status, 200);
-    const line = response.body.match(new RegExp(`^cryftee_keepalive_spins_total\\{outcome="${outcome}"\\} (\\d+)`, 'm'));
-    assert.ok(line, `no ${outcome} series in the scrape`);
-    return Number(line[1]);
+    const count = (outcome) => {
+      const line = response.body.match(new RegExp(`^cryftee_keepalive_spins_total\\{outcome="${outcome}"\\} (\\d+)`, 'm'));
+      assert.ok(line, `no ${outcome} series in the scrape`);
+      return Number(line[1]);
+    };
+    return { request: count('request'), none: count('none') };
   }
   const status = 'GET /v1/staking/status HTTP/1.1\r\nHost: localhost\r\n\r\n';
 
   test('a client sending its next request at once is read by the thread that answered it', async () => {
-    const daemon = await startDaemon({ args: ['--keepalive-spin-us', '10000'] });
+    const daemon = await startDaemon({ args: ['--io-threads', '4', '--keepalive-spin-us', '10000'] });
     try {
       const connection = await connectUnix(daemon.socketPath);
       for (let i = 0; i < 30; i++) {
@@ -265,7 +268,33 @@ describe('keep-alive spin', () => {
       await sleep(30);
       connection.send('king/status HTTP/1.1\r\nHost: localhost\r\n\r\n');
       assert.equal((await connection.readResponse()).status, 200);
-      assert.ok(await spins(connection, 'request') >= 1, 'no request was found by the spin');
+      assert.ok((await spins(connection)).request >= 1, 'no request was found by the spin');
+      await connection.close();
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  test('a client that asks now and then is not spun for again until it sends at once', async () => {
+    const daemon = await startDaemon({ args: ['--io-threads', '4', '--keepalive-spin-us', '10000'] });
+    try {
+      const connection = await connectUnix(daemon.socketPath);
+      const ask = async () => {
+        connection.send(status);
+        assert.equal((await connection.readResponse()).status, 200);
+      };
+      await ask();
+      await sleep(40);  // past the window: this spin finds nothing, and the connection is not spun for again
+      const before = await spins(connection);
+      for (let i = 0; i < 5; i++) {
+        await sleep(40);
+        await ask();
+      }
+      await sleep(40);
+      assert.deepEqual(await spins(connection), before, 'a client that asks now and then was spun for again');
+      // Requests sent at once: the first comes by the event loop soon after its answer, the rest are spun for.
+      for (let i = 0; i < 10; i++) await ask();
+      assert.ok((await spins(connection)).request > before.request, 'a client sending at once was not spun for again');
       await connection.close();
     } finally {
       await daemon.stop();
@@ -282,14 +311,12 @@ describe('keep-alive spin', () => {
         assert.equal((await busy.readResponse()).status, 200);
       }
       // startDaemon's readiness checks ran on connections of their own, which may have spun; none did since.
-      const found = await spins(busy, 'request');
-      const missed = await spins(busy, 'none');
+      const before = await spins(busy);
       for (let i = 0; i < 20; i++) {
         busy.send(status);
         assert.equal((await busy.readResponse()).status, 200);
       }
-      assert.equal(await spins(busy, 'request'), found);
-      assert.equal(await spins(busy, 'none'), missed);
+      assert.deepEqual(await spins(busy), before);
       await idle.close();
       await busy.close();
     } finally {

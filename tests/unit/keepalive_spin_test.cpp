@@ -45,6 +45,19 @@ TEST(KeepAliveSpin, ZeroWindowNeverSpins) {
   EXPECT_EQ(spin.window(), 0us);
 }
 
+TEST(SpinHabit, AMissStopsSpinningUntilAClientSendsAtOnce) {
+  SpinHabit habit;
+  EXPECT_TRUE(habit.worth_spinning());  // a new connection is given the benefit of the doubt
+  habit.spun(true);
+  EXPECT_TRUE(habit.worth_spinning());
+  habit.spun(false);
+  EXPECT_FALSE(habit.worth_spinning());
+  habit.came_without_spin(5ms, 100us);  // a client that asks now and then stays unspun for
+  EXPECT_FALSE(habit.worth_spinning());
+  habit.came_without_spin(30us, 100us);  // one that sent at once is spun for again
+  EXPECT_TRUE(habit.worth_spinning());
+}
+
 TEST(SpinRead, ReadsWhatIsAlreadyWaiting) {
   SocketPair pair;
   pair.send("GET / HTTP/1.1\r\n");
