@@ -49,6 +49,10 @@ TEST(ConfigValidation, NumbersMustBeWholeAndInRange) {
             "--idle-timeout-ms: '1.5' is not a whole number (accepted: a whole number from 1 to 3600000)");
   EXPECT_EQ(load_error({"--io-threads", "1000"}),
             "--io-threads: '1000' is out of range (accepted: a whole number from 0 to 256)");
+  EXPECT_EQ(load_error({"--keepalive-spin-us", "10001"}),
+            "--keepalive-spin-us: '10001' is out of range (accepted: a whole number from 0 to 10000)");
+  EXPECT_EQ(load_error({"--keepalive-spin-us", "-1"}).find("--keepalive-spin-us: '-1' "), 0u);
+  EXPECT_EQ(load({"--keepalive-spin-us", "0"}).keepalive_spin, std::chrono::microseconds(0));
   EXPECT_EQ(load({"--engine-workers", "0"}).engine_workers, 0u);
   EXPECT_EQ(load({"--max-body-bytes", "2048"}).limits.max_body_bytes, 2048u);
   EXPECT_EQ(load({"--request-timeout-ms", "250"}).limits.request_timeout, std::chrono::milliseconds(250));
