@@ -6,6 +6,7 @@
 namespace cryftee::bench {
 
 inline constexpr double kDefaultSeconds = 5.0;         // each throughput measurement
+inline constexpr unsigned kDefaultPairs = 3;          // slices per signing row, each paired with raw signing
 inline constexpr double kDefaultWarmupSeconds = 1.0;   // API signing before the first measurement
 inline constexpr std::size_t kDefaultRssSigns = 100'000;
 inline constexpr unsigned kDefaultColdStarts = 3;

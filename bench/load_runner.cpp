@@ -41,11 +41,33 @@ double process_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+Fairness fairness_of(const std::vector<std::size_t>& per_client) {
+  if (per_client.empty()) return {};
+  const auto [fewest, most] = std::minmax_element(per_client.begin(), per_client.end());
+  return {*fewest, *most};
+}
+
 }  // namespace
 
 void add_failure(LoadResult& result, std::string what) {
   ++result.failures;
   if (result.failure_samples.size() < kMaxFailuresShown) result.failure_samples.push_back(std::move(what));
+}
+
+void append_slice(LoadResult& total, LoadResult slice) {
+  const auto elapsed = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(total.summary.seconds + slice.summary.seconds));
+  total.latencies.insert(total.latencies.end(), slice.latencies.begin(), slice.latencies.end());
+  if (total.per_client.size() < slice.per_client.size()) total.per_client.resize(slice.per_client.size(), 0);
+  for (std::size_t index = 0; index < slice.per_client.size(); ++index) total.per_client[index] += slice.per_client[index];
+  total.summary = summarize(total.latencies, elapsed);
+  total.fairness = fairness_of(total.per_client);
+  for (auto& sample : slice.failure_samples) {
+    if (total.failure_samples.size() < kMaxFailuresShown) total.failure_samples.push_back(std::move(sample));
+  }
+  total.failures += slice.failures;
+  total.verified += slice.verified;
+  total.client_cpu_seconds += slice.client_cpu_seconds;
 }
 
 LoadResult run_clients(const LoadClientFactory& connect, const LoadPlan& plan) {
@@ -101,14 +123,12 @@ LoadResult run_clients(const LoadClientFactory& connect, const LoadPlan& plan) {
   const double client_cpu = process_cpu_seconds() - cpu_before;
 
   LoadResult result;
-  std::vector<Clock::duration> all;
-  result.fairness.min_per_client = latencies.front().size();
   for (const auto& mine : latencies) {
-    all.insert(all.end(), mine.begin(), mine.end());
-    result.fairness.min_per_client = std::min(result.fairness.min_per_client, mine.size());
-    result.fairness.max_per_client = std::max(result.fairness.max_per_client, mine.size());
+    result.latencies.insert(result.latencies.end(), mine.begin(), mine.end());
+    result.per_client.push_back(mine.size());
   }
-  result.summary = summarize(std::move(all), elapsed);
+  result.summary = summarize(result.latencies, elapsed);
+  result.fairness = fairness_of(result.per_client);
   result.client_cpu_seconds = client_cpu;
   failures.move_into(result);
   return result;

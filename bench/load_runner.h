@@ -33,6 +33,8 @@ struct LoadResult {
   std::vector<std::string> failure_samples;
   std::size_t verified = 0;             // signatures verified after the run (signing rows only)
   double client_cpu_seconds = 0;        // CPU the benchmark process used while its clients ran
+  std::vector<Clock::duration> latencies;  // of the successful requests, in no order (kept to join slices)
+  std::vector<std::size_t> per_client;     // successful requests of each client
 };
 
 // One client on one connection.
@@ -52,5 +54,9 @@ LoadResult run_clients(const LoadClientFactory& connect, const LoadPlan& plan);
 
 // Adds one failure to a result, keeping the first few messages.
 void add_failure(LoadResult& result, std::string what);
+
+// Adds a later measurement of the same number of clients to `total`: counts, latencies, wall time and CPU
+// add up, and the summary and fairness are those of the two together.
+void append_slice(LoadResult& total, LoadResult slice);
 
 }  // namespace cryftee::bench

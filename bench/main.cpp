@@ -25,6 +25,7 @@
 #include "bench_limits.h"
 #include "grpc_sign_client.h"
 #include "message.h"
+#include "paired_load.h"
 #include "raw_signing.h"
 #include "report.h"
 #include "route_load.h"
@@ -47,6 +48,7 @@ struct Options {
   std::size_t rss_signs = kDefaultRssSigns;
   unsigned cold_starts = kDefaultColdStarts;
   std::size_t floor_rounds = kDefaultFloorRounds;
+  unsigned pairs = kDefaultPairs;
   std::vector<unsigned> clients{1, 2, 16};
 };
 
@@ -240,6 +242,25 @@ void measure_floor(const Options& options, const ExchangeSizes& sizes, Report& r
   floor(Exchange::ModuleEcho, sizes.echo, 1);
 }
 
+// 4. One row of signing through a daemon: `clients` clients in slices, each right after raw signing on as many
+// threads as the row is compared with (paired_load.h), and the CPU the daemon used meanwhile.
+ApiRow measure_sign_row(unsigned clients, unsigned cores, const Options& options, const bls::SecretKey& raw_key,
+                        const SliceLoad& load, pid_t daemon_pid) {
+  ApiRow row;
+  row.clients = clients;
+  row.raw_threads = std::min(clients, cores);
+  const ProcessCpu daemon_cpu_before = proc_cpu(daemon_pid).value_or(ProcessCpu{});
+  PairedRow paired = measure_paired(load, {.clients = clients, .duration = seconds_of(options.seconds)}, options.pairs,
+                                    raw_key, row.raw_threads);
+  row.daemon_cpu = proc_cpu(daemon_pid).value_or(ProcessCpu{}) - daemon_cpu_before;
+  row.summary = paired.load.summary;
+  row.fairness = paired.load.fairness;
+  row.failures = paired.load.failures;
+  row.client_cpu_seconds = paired.load.client_cpu_seconds;
+  row.pairs = std::move(paired.pairs);
+  return row;
+}
+
 int run(const Options& options) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   Report report;
@@ -314,14 +335,8 @@ int run(const Options& options) {
     load({.clients = cores, .duration = seconds_of(options.warmup_seconds)});
   }
   for (const unsigned clients : options.clients) {
-    std::fprintf(stderr, "API signing with %u client(s)\n", clients);
-    const ProcessCpu daemon_cpu_before = proc_cpu(daemon.process->pid()).value_or(ProcessCpu{});
-    const LoadResult result = load({.clients = clients, .duration = seconds_of(options.seconds)});
-    const ProcessCpu daemon_cpu = proc_cpu(daemon.process->pid()).value_or(ProcessCpu{}) - daemon_cpu_before;
-    const unsigned compared = std::min(clients, cores);
-    const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
-    report.api.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second,
-                          daemon_cpu, result.client_cpu_seconds});
+    std::fprintf(stderr, "API signing with %u client(s), %u slices paired with raw signing\n", clients, options.pairs);
+    report.api.push_back(measure_sign_row(clients, cores, options, raw_key, load, daemon.process->pid()));
   }
 
   // 6. Memory after the requested number of signs, topped up with the largest client count.
@@ -350,14 +365,8 @@ int run(const Options& options) {
     grpc_load({.clients = cores, .duration = seconds_of(options.warmup_seconds)});
   }
   for (const unsigned clients : options.clients) {
-    std::fprintf(stderr, "gRPC signing with %u client(s)\n", clients);
-    const ProcessCpu daemon_cpu_before = proc_cpu(grpc_daemon.process->pid()).value_or(ProcessCpu{});
-    const LoadResult result = grpc_load({.clients = clients, .duration = seconds_of(options.seconds)});
-    const ProcessCpu daemon_cpu = proc_cpu(grpc_daemon.process->pid()).value_or(ProcessCpu{}) - daemon_cpu_before;
-    const unsigned compared = std::min(clients, cores);
-    const auto raw = std::find_if(report.raw.begin(), report.raw.end(), [&](const RawRow& r) { return r.threads == compared; });
-    report.grpc.push_back({clients, result.summary, result.fairness, result.failures, compared, raw->summary.per_second,
-                           daemon_cpu, result.client_cpu_seconds});
+    std::fprintf(stderr, "gRPC signing with %u client(s), %u slices paired with raw signing\n", clients, options.pairs);
+    report.grpc.push_back(measure_sign_row(clients, cores, options, raw_key, grpc_load, grpc_daemon.process->pid()));
   }
   grpc_daemon.process->stop();
   report.load_after = load_average();
@@ -391,6 +400,9 @@ int main(int argc, char** argv) {
   app.add_option("--cold-starts", options.cold_starts, "Starts timed for the cold start median")
       ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--floor-rounds", options.floor_rounds, "Round trips per socket floor row, over all its clients")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--pairs", options.pairs,
+                 "Slices of each signing row, each right after raw signing for as long; the row's ratio is their median")
       ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--clients", options.clients, "Concurrent API clients, one measurement each")
       ->capture_default_str()->delimiter(',')->check(CLI::PositiveNumber);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 namespace cryftee::bench {
 namespace {
@@ -26,37 +27,47 @@ std::string fairness_label(unsigned clients, const Fairness& fairness) {
   return std::to_string(fairness.min_per_client) + " / " + std::to_string(fairness.max_per_client);
 }
 
-// Rows of signing through the daemon, each next to raw signing on as many threads, and the 1-client
-// overhead at the median.
-void print_sign_rows(const Report& report, const std::vector<ApiRow>& rows) {
-  std::printf("   %-8s %10s %12s %10s %10s %16s %8s %9s %18s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
-              "raw signs/s", "ratio", "failures", "min/max per client");
+// Rows of signing through the daemon, each measured in slices paired with raw signing on as many threads
+// (paired_load.h), and the 1-client overhead at the median.
+void print_sign_rows(const std::vector<ApiRow>& rows) {
+  std::printf("   %-8s %10s %12s %10s %10s %16s %8s %13s %9s %18s\n", "clients", "signs", "signs/s", "p50 us", "p99 us",
+              "raw signs/s", "ratio", "pairs", "failures", "min/max per client");
   for (const auto& row : rows) {
-    const double ratio = row.raw_per_second > 0 ? row.summary.per_second / row.raw_per_second : 0;
+    const PairedRatio ratio = paired_ratio(row.pairs);
     char raw_label[48];
-    std::snprintf(raw_label, sizeof(raw_label), "%.1f (%ut)", row.raw_per_second, row.raw_threads);
-    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %16s %8.3f %9zu %18s\n", row.clients, row.summary.count,
-                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio, row.failures,
-                fairness_label(row.clients, row.fairness).c_str());
+    std::snprintf(raw_label, sizeof(raw_label), "%.1f (%ut)", raw_per_second(row.pairs), row.raw_threads);
+    char range_label[48];
+    std::snprintf(range_label, sizeof(range_label), "%.3f-%.3f", ratio.lowest, ratio.highest);
+    std::printf("   %-8u %10zu %12.1f %10.1f %10.1f %16s %8.3f %13s %9zu %18s\n", row.clients, row.summary.count,
+                row.summary.per_second, row.summary.p50_us, row.summary.p99_us, raw_label, ratio.median, range_label,
+                row.failures, fairness_label(row.clients, row.fairness).c_str());
   }
-  std::printf("   ratio = signs/s through the daemon / raw signs/s on min(clients, cores) threads\n");
+  const std::size_t pairs = rows.empty() ? 0 : rows.front().pairs.size();
+  std::printf("   each row: %zu slices, each right after raw signing on min(clients, cores) threads for as long;\n"
+              "   ratio = the median over the slices of signs/s through the daemon / raw signs/s (pairs: lowest-highest)\n",
+              pairs);
   // Where the cores went: with as many clients as cores or more, the daemon and the benchmark's own
   // clients share them, while raw signing had them alone.
   for (const auto& row : rows) {
     if (row.summary.count == 0 || row.daemon_cpu.total() <= 0) continue;
     const double per_sign = 1e6 / static_cast<double>(row.summary.count);
+    const double raw = raw_per_second(row.pairs);
     std::printf("   CPU per sign, %2u client(s): daemon %.0f us (user %.0f, kernel %.0f), benchmark clients %.0f us"
                 " (raw signing %.0f us per thread)\n",
                 row.clients, row.daemon_cpu.total() * per_sign, row.daemon_cpu.user * per_sign,
                 row.daemon_cpu.system * per_sign, row.client_cpu_seconds * per_sign,
-                row.raw_per_second > 0 ? 1e6 * row.raw_threads / row.raw_per_second : 0);
+                raw > 0 ? 1e6 * row.raw_threads / raw : 0);
   }
   const auto one_client = std::find_if(rows.begin(), rows.end(), [](const ApiRow& r) { return r.clients == 1; });
-  const auto one_thread = std::find_if(report.raw.begin(), report.raw.end(), [](const RawRow& r) { return r.threads == 1; });
-  if (one_client != rows.end() && one_thread != report.raw.end()) {
-    std::printf("   p50 overhead over raw signing, 1 client: %.1f us (p50 %.1f us - raw p50 %.1f us)\n",
-                one_client->summary.p50_us - one_thread->summary.p50_us, one_client->summary.p50_us,
-                one_thread->summary.p50_us);
+  if (one_client != rows.end() && !one_client->pairs.empty()) {
+    std::string each;
+    char item[48];
+    for (const auto& pair : one_client->pairs) {
+      std::snprintf(item, sizeof(item), "%s%.1f", each.empty() ? "" : ", ", pair.api.p50_us - pair.raw.p50_us);
+      each += item;
+    }
+    std::printf("   p50 overhead over raw signing, 1 client: %.1f us, the median of the slices' api p50 - raw p50 (%s)\n",
+                median_p50_over_raw_us(one_client->pairs), each.c_str());
   }
 }
 
@@ -120,10 +131,10 @@ void print_report(const Report& report) {
   }
 
   std::printf("\n4. BLS sign through the API (Unix socket, HTTP/1.1 keep-alive, POST /v1/staking/bls/sign)\n");
-  print_sign_rows(report, report.api);
+  print_sign_rows(report.api);
   if (!report.grpc.empty()) {
     std::printf("\n4b. BLS sign through the gRPC signer (Unix socket, HTTP/2, AvalancheGo's Signer.Sign)\n");
-    print_sign_rows(report, report.grpc);
+    print_sign_rows(report.grpc);
   }
 
   std::printf("\n5. Cold start, median of %zu starts (runs in ms: %s)\n", report.cold.first_sign_ms.size(),

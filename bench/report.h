@@ -6,6 +6,7 @@
 #include "daemon_process.h"
 #include "latency.h"
 #include "load_runner.h"
+#include "paired_load.h"
 #include "uds_http_client.h"
 
 namespace cryftee::bench {
@@ -43,8 +44,8 @@ struct ApiRow {
   Summary summary;
   Fairness fairness;
   std::size_t failures = 0;
-  unsigned raw_threads = 0;   // min(clients, cores): the raw figure this row is compared with
-  double raw_per_second = 0;
+  unsigned raw_threads = 0;      // min(clients, cores): the raw signing this row is compared with
+  std::vector<SlicePair> pairs;  // each slice of the row after raw signing on raw_threads (paired_load.h)
   ProcessCpu daemon_cpu;          // CPU the daemon used during the row (all its threads)
   double client_cpu_seconds = 0;  // CPU the benchmark's client threads used during the row
 };
