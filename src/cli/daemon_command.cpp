@@ -198,8 +198,8 @@ int serve(Config& config) {
   api::add_daemon_routes(router, context, kiosk_files);
 
   // Before the API opens, so a node that waits for the API finds the signer listening.
-  const auto signer_listener =
-      grpc_signer::start_signer_server(config, custody, transient_keys, registry, dispatcher);
+  auto signer_listener =
+      grpc_signer::start_signer_server(config, custody, transient_keys, registry, dispatcher, blocking_work);
   const api::DaemonListeners listeners(config, router, [&cryftgo](const transport::Response& response) {
     cryftgo.record(response.status, response.error_code);
   });
@@ -211,6 +211,8 @@ int serve(Config& config) {
   server.run(transport::ServerEvents{
       .serving = [&config, &registry] { service::notify_ready(service_status(config, *registry.current())); },
       .stopping = [] { service::notify_stopping("draining requests in flight"); }});
+  // The gRPC signer stops first, so its calls on the blocking-work threads are finished, not dropped.
+  signer_listener.reset();
   // Jobs still queued are dropped and running ones (a derivation is bounded by the EIP-2335 limits) are waited for,
   // before the server its answers would go to is destroyed.
   key_derivation.shut_down();

@@ -68,8 +68,6 @@ inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
 // request before going back to the event loop (transport/keepalive_spin.h); 0: never.
 inline constexpr std::chrono::microseconds kKeepAliveSpin{100};
 inline constexpr const char* kEngine = "v8";  // the WebAssembly engine modules run on (--engine)
-// Threads of the gRPC signer listener's server; a call beyond them is answered RESOURCE_EXHAUSTED.
-inline constexpr unsigned kGrpcSignerMaxThreads = 64;
 
 // The sane range of each number a user may set; a value outside it is a configuration error.
 inline constexpr std::size_t kMaxBodyBytesCeiling = 64 << 20;     // 64 MiB

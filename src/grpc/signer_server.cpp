@@ -56,9 +56,10 @@ void forward_grpc_log(gpr_log_func_args* args) {
 
 }  // namespace
 
-SignerServer::SignerServer(const Config& config, SignerCalls calls)
+SignerServer::SignerServer(const Config& config, SignerCalls calls, WorkQueue* blocking_work, bool may_block)
     : calls_(std::move(calls)),
-      service_(calls_, [this](const grpc::ServerContext& context) { return peer_of(context); }) {
+      service_(calls_, [this](const grpc::CallbackServerContext& context) { return peer_of(context); }, blocking_work,
+               may_block) {
   static std::once_flag log_forwarding;
   std::call_once(log_forwarding, [] { gpr_set_log_function(forward_grpc_log); });
 
@@ -69,9 +70,6 @@ SignerServer::SignerServer(const Config& config, SignerCalls calls)
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, static_cast<int>(config.limits.idle_timeout.count()));
   // gRPC would otherwise share the port (SO_REUSEPORT) with another process already listening on it.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  grpc::ResourceQuota quota("cryftee-grpc-signer");
-  quota.SetMaxThreads(static_cast<int>(defaults::kGrpcSignerMaxThreads));
-  builder.SetResourceQuota(quota);
 
   std::string where;
   bool tls = false;
@@ -108,7 +106,7 @@ SignerServer::~SignerServer() {
   server_->Wait();
 }
 
-std::string SignerServer::peer_of(const grpc::ServerContext& context) const {
+std::string SignerServer::peer_of(const grpc::CallbackServerContext& context) const {
   const std::string peer = context.peer();
   if (!local_ || !peer.starts_with(kFdPeerPrefix)) return peer;
   try {
@@ -120,10 +118,12 @@ std::string SignerServer::peer_of(const grpc::ServerContext& context) const {
 
 std::unique_ptr<SignerServer> start_signer_server(const Config& config, const Custody& custody,
                                                   const std::vector<std::string>& transient, runtime::RegistryHolder& registry,
-                                                  runtime::Dispatcher& dispatcher) {
+                                                  runtime::Dispatcher& dispatcher, WorkQueue& blocking_work) {
   if (!config.grpc_signer.enabled()) return nullptr;
   BlsKeyInfo key = choose_signer_key(custody.bls_keys(), transient, config.grpc_signer.key);
-  return std::make_unique<SignerServer>(config, SignerCalls(std::move(key), registry, dispatcher));
+  // With Web3Signer enabled a signature may be a network round trip, as for REST (api/staking_routes.cpp).
+  return std::make_unique<SignerServer>(config, SignerCalls(std::move(key), registry, dispatcher), &blocking_work,
+                                        custody.web3signer_enabled());
 }
 
 }  // namespace cryftee::grpc_signer

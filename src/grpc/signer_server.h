@@ -22,7 +22,8 @@
 #include "grpc/signer_service.h"
 
 namespace cryftee {
-class Custody;  // custody/custody.h
+class Custody;    // custody/custody.h
+class WorkQueue;  // util/work_queue.h
 }
 
 namespace cryftee::grpc_signer {
@@ -30,14 +31,16 @@ namespace cryftee::grpc_signer {
 class SignerServer {
  public:
   // Opens the listener and starts serving; throws transport::ListenerError naming the address when it cannot.
-  SignerServer(const Config& config, SignerCalls calls);
-  // Stops accepting, then lets calls in flight finish for up to defaults::kShutdownDrain.
+  // Calls run on `blocking_work` when `may_block` (signer_service.h), which must outlive the server.
+  SignerServer(const Config& config, SignerCalls calls, WorkQueue* blocking_work, bool may_block);
+  // Stops accepting, then lets calls in flight finish for up to defaults::kShutdownDrain (and waits for
+  // those on the blocking-work threads, which must still be running then).
   ~SignerServer();
   SignerServer(const SignerServer&) = delete;
   SignerServer& operator=(const SignerServer&) = delete;
 
  private:
-  std::string peer_of(const grpc::ServerContext& context) const;
+  std::string peer_of(const grpc::CallbackServerContext& context) const;
 
   SignerCalls calls_;
   std::unique_ptr<LocalListener> local_;  // null for the mTLS listener, which gRPC accepts itself
@@ -48,9 +51,10 @@ class SignerServer {
 // When config.grpc_signer is set: chooses the served key among the BLS keys `custody` holds by now
 // (`transient` ones are never chosen unless named, see signer_key.h) and starts the listener. nullptr
 // when no gRPC signer is configured. Throws cryftee::Error when no key fits, transport::ListenerError when
-// the listener cannot open. The signatures themselves go through the dispatcher, like REST ones.
+// the listener cannot open. The signatures themselves go through the dispatcher, like REST ones; with
+// Web3Signer enabled, on `blocking_work`.
 std::unique_ptr<SignerServer> start_signer_server(const Config& config, const Custody& custody,
                                                   const std::vector<std::string>& transient, runtime::RegistryHolder& registry,
-                                                  runtime::Dispatcher& dispatcher);
+                                                  runtime::Dispatcher& dispatcher, WorkQueue& blocking_work);
 
 }  // namespace cryftee::grpc_signer

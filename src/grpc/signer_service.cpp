@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "api/blocking_work.h"
 #include "grpc/status_mapping.h"
 #include "metrics/metrics.h"
 #include "util/error.h"
@@ -17,12 +18,30 @@ constexpr const char* kRpcHttpMethod = "POST";
 
 }  // namespace
 
-SignerService::SignerService(const SignerCalls& calls, PeerName peer_name)
-    : calls_(calls), peer_name_(std::move(peer_name)) {}
+SignerService::SignerService(const SignerCalls& calls, PeerName peer_name, WorkQueue* blocking_work, bool may_block)
+    : calls_(calls), peer_name_(std::move(peer_name)), blocking_work_(blocking_work), may_block_(may_block) {}
 
-template <typename Work>
-grpc::Status SignerService::serve(const char* method, const grpc::ServerContext& context, Work work) const {
+grpc::ServerUnaryReactor* SignerService::serve(const char* method, grpc::CallbackServerContext& context,
+                                               std::function<void()> work) const {
   const auto started = std::chrono::steady_clock::now();
+  grpc::ServerUnaryReactor* reactor = context.DefaultReactor();
+  if (!may_block_ || blocking_work_ == nullptr) {
+    reactor->Finish(outcome(method, context, started, work));
+    return reactor;
+  }
+  try {
+    // The call's context, request and response stay alive until Finish; the server waits for it on stop.
+    api::run_blocking(*blocking_work_, [this, method, &context, started, reactor, work = std::move(work)] {
+      reactor->Finish(outcome(method, context, started, work));
+    });
+  } catch (...) {
+    reactor->Finish(outcome(method, context, started, [busy = std::current_exception()] { std::rethrow_exception(busy); }));
+  }
+  return reactor;
+}
+
+grpc::Status SignerService::outcome(const char* method, const grpc::CallbackServerContext& context,
+                                    std::chrono::steady_clock::time_point started, const std::function<void()>& work) const {
   grpc::Status status;
   int http_status = 200;  // what REST answers for the same outcome: the metrics' and the log's status
   std::string unexpected;  // what() of a failure that is no cryftee::Error, for the log only
@@ -50,22 +69,22 @@ grpc::Status SignerService::serve(const char* method, const grpc::ServerContext&
   return status;
 }
 
-grpc::Status SignerService::PublicKey(grpc::ServerContext* context, const signer::PublicKeyRequest*,
+grpc::ServerUnaryReactor* SignerService::PublicKey(grpc::CallbackServerContext* context, const signer::PublicKeyRequest*,
                                       signer::PublicKeyResponse* response) {
-  return serve("PublicKey", *context, [&] { response->set_public_key(as_string(calls_.key().public_key)); });
+  return serve("PublicKey", *context, [this, response] { response->set_public_key(as_string(calls_.key().public_key)); });
 }
 
-grpc::Status SignerService::Sign(grpc::ServerContext* context, const signer::SignRequest* request,
+grpc::ServerUnaryReactor* SignerService::Sign(grpc::CallbackServerContext* context, const signer::SignRequest* request,
                                  signer::SignResponse* response) {
-  return serve("Sign", *context, [&] {
+  return serve("Sign", *context, [this, request, response] {
     response->set_signature(as_string(calls_.sign(as_bytes(request->message()), bls::Dst::Signature)));
   });
 }
 
-grpc::Status SignerService::SignProofOfPossession(grpc::ServerContext* context,
+grpc::ServerUnaryReactor* SignerService::SignProofOfPossession(grpc::CallbackServerContext* context,
                                                   const signer::SignProofOfPossessionRequest* request,
                                                   signer::SignProofOfPossessionResponse* response) {
-  return serve("SignProofOfPossession", *context, [&] {
+  return serve("SignProofOfPossession", *context, [this, request, response] {
     response->set_signature(as_string(calls_.sign(as_bytes(request->message()), bls::Dst::ProofOfPossession)));
   });
 }

@@ -1,8 +1,9 @@
 // AvalancheGo's remote signer (proto/signer.proto) served over gRPC by the real daemon, called by a real
 // gRPC client (@grpc/grpc-js) built from the same .proto: the avalanche-local signers and the bls-min-pk
 // vectors sign to the expected bytes, every answer verifies under @noble/curves, bad input gets clear gRPC
-// errors, peers outside the uid allow-list and non-loopback binds without mTLS are refused, and sixteen
-// clients keep signing through module reloads.
+// errors, peers outside the uid allow-list and non-loopback binds without mTLS are refused, sixteen
+// clients keep signing through module reloads, and with Web3Signer enabled the calls, handed to the
+// blocking-work threads, still sign and finish when the daemon stops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -15,6 +16,7 @@ import { bls12_381 as bls } from '@noble/curves/bls12-381';
 import { startDaemon, tempDir, freePort, copyBundledModules, VECTORS_DIR } from './lib/daemon.mjs';
 import { signerClient, credentials, Status } from './lib/grpc_signer_client.mjs';
 import { makeTlsFiles } from './lib/tls_files.mjs';
+import { startStandIn } from './lib/standin.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const avalanche = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'avalanche-local.json'), 'utf8'));
@@ -281,6 +283,38 @@ test('the served key: none, only a run-only key, or an unknown name refuses star
   } finally {
     client.close();
     await named.stop();
+  }
+});
+
+test('with Web3Signer enabled, concurrent calls run on the blocking-work threads, verify, and a stop finishes those in flight', async () => {
+  const standin = await startStandIn();
+  const vector = avalanche.signers[0];
+  const publicKey = unhex(vector.publicKey);
+  const daemon = await startSigner({
+    keyMaterial: vector.secretKeyBase64,
+    args: ['--web3signer-enabled', '--web3signer-url', standin.url, '--web3signer-max-attempts', '1'],
+  });
+  const client = signerClient(daemon.grpcTarget);
+  try {
+    const messages = Array.from({ length: 12 }, (_, i) => Buffer.from(`web3signer-enabled call ${i}`));
+    const answers = await Promise.all(messages.map((message) => client.sign(message)));
+    answers.forEach(({ signature }, i) => assert.ok(verifies(publicKey, messages[i], signature, DST.sig), `call ${i} verifies`));
+    assert.equal(hex((await client.publicKey()).public_key), hex(publicKey));
+
+    // Calls still in flight when the daemon is told to stop are answered, not dropped, and it exits cleanly.
+    const inFlight = messages.map((message) => client.sign(message).then(({ signature }) => signature, (error) => error));
+    await new Promise((r) => setTimeout(r, 5));
+    const exited = daemon.stop('SIGTERM');
+    const outcomes = await Promise.all(inFlight);
+    outcomes.forEach((outcome, i) => {
+      if (outcome instanceof Error) assert.equal(outcome.code, Status.UNAVAILABLE, `call ${i}: ${outcome.message}`);
+      else assert.ok(verifies(publicKey, messages[i], outcome, DST.sig), `call ${i} answered during the stop verifies`);
+    });
+    assert.deepEqual(await exited, { code: 0, signal: null }, daemon.output.slice(-2000));
+  } finally {
+    client.close();
+    await daemon.stop('SIGINT');
+    standin.stop();
   }
 });
 
