@@ -55,6 +55,9 @@ using TlsStream = beast::ssl_stream<TcpStream>;
 inline constexpr std::chrono::milliseconds kLingerOnClose{1'000};
 // How much a connection reads at once while it waits for the first bytes of a request.
 inline constexpr std::size_t kFirstReadBytes = 4096;
+// Requests the keep-alive spin finds that one handler serves in a row before it goes back to the event
+// loop, so timers, new connections and other work queued on this thread wait for at most this many.
+inline constexpr unsigned kMaxSpunRequestsInPlace = 8;
 
 struct SessionSettings {
   const Handler& handler;
@@ -153,7 +156,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void wait_for_request() {
     if (stop_requested_) return lowest().close();
     if (buffer_.size() > 0) return read_header();
-    if (spin_for_request()) return;
+    if (spin_for_request()) return serve_spun_request();
     idle_ = true;
     set_deadline(settings_.limits.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
@@ -163,8 +166,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   // The keep-alive spin (transport/keepalive_spin.h), on plain streams: true when the next request's first
-  // bytes came within the window. Its head is then read on a posted handler, so a connection answered in
-  // place again and again does not nest one call per request.
+  // bytes came within the window (they are then in buffer_).
   bool spin_for_request() {
     if constexpr (kTls) {
       return false;
@@ -182,9 +184,29 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       spin_habit_.spun(got > 0);
       if (got == 0) return false;
       buffer_.commit(got);
-      asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->read_header(); });
       return true;
     }
+  }
+
+  // Serves a request the spin found. A request answered in place ends in the spin for the next one, inside
+  // the call that serves it: that nested find is left for the loop below, so the stack stays flat. The
+  // loop serves them in this handler, not on a posted one: posting onto the connection's strand while it
+  // runs makes asio wake another I/O thread (a sleeping one, with one client) for every request.
+  void serve_spun_request() {
+    if (serving_in_place_) {
+      spun_request_waiting_ = true;
+      return;
+    }
+    serving_in_place_ = true;
+    unsigned served = 0;
+    do {
+      spun_request_waiting_ = false;
+      read_header();
+    } while (spun_request_waiting_ && ++served < kMaxSpunRequestsInPlace);
+    serving_in_place_ = false;
+    if (!spun_request_waiting_) return;
+    spun_request_waiting_ = false;
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->read_header(); });
   }
 
   void on_first_bytes(beast::error_code error, std::size_t bytes) {
@@ -436,6 +458,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   bool stop_requested_ = false;
   bool counted_for_spin_ = false;
   SpinHabit spin_habit_;
+  bool serving_in_place_ = false;      // serve_spun_request's loop runs
+  bool spun_request_waiting_ = false;  // the spin found a request while it ran
   // Set when the spin was skipped for this client's habit: when, and the window it would have had.
   std::chrono::steady_clock::time_point unspun_since_;
   std::chrono::microseconds unspun_window_{0};

@@ -257,12 +257,19 @@ describe('keep-alive spin', () => {
     const daemon = await startDaemon({ args: ['--io-threads', '4', '--keepalive-spin-us', '10000'] });
     try {
       const connection = await connectUnix(daemon.socketPath);
+      const before = await spins(connection);
+      // Thirty in a row, more than one handler serves in place (8): each answer is the one its request asked for.
       for (let i = 0; i < 30; i++) {
-        connection.send(status);
+        const self = i % 2 === 1;
+        connection.send(self ? 'GET /v1/runtime/self HTTP/1.1\r\nHost: localhost\r\n\r\n' : status);
         const response = await connection.readResponse();
         assert.equal(response.status, 200);
         assert.equal(typeof response.json, 'object');
+        assert.equal('healthy' in response.json, self, `answer ${i} is not the one of its route`);
+        assert.equal('bls_pubkeys' in response.json, !self, `answer ${i} is not the one of its route`);
       }
+      const found = (await spins(connection)).request - before.request;
+      assert.ok(found >= 15, `the spin found ${found} of 30 requests sent at once`);
       // A request whose first bytes come within the window and whose rest comes later is read whole.
       connection.send('GET /v1/sta');
       await sleep(30);
