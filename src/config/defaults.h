@@ -68,6 +68,9 @@ inline constexpr unsigned kEngineWorkers = 0;  // 0: one per core
 // request before going back to the event loop (transport/keepalive_spin.h); 0: never.
 inline constexpr std::chrono::microseconds kKeepAliveSpin{100};
 inline constexpr const char* kEngine = "v8";  // the WebAssembly engine modules run on (--engine)
+// Calls one gRPC signer connection may have open at once (HTTP/2 streams); a client's further calls wait
+// in the client until one ends.
+inline constexpr unsigned kGrpcSignerMaxStreamsPerConnection = 64;
 
 // The sane range of each number a user may set; a value outside it is a configuration error.
 inline constexpr std::size_t kMaxBodyBytesCeiling = 64 << 20;     // 64 MiB

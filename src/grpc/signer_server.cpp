@@ -70,6 +70,7 @@ SignerServer::SignerServer(const Config& config, SignerCalls calls, WorkQueue* b
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, static_cast<int>(config.limits.idle_timeout.count()));
   // gRPC would otherwise share the port (SO_REUSEPORT) with another process already listening on it.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, static_cast<int>(defaults::kGrpcSignerMaxStreamsPerConnection));
 
   std::string where;
   bool tls = false;
