@@ -11,6 +11,7 @@
 #include "message.h"
 #include "util/encoding.h"
 #include "util/json_scan.h"
+#include "util/json_string_member.h"
 
 namespace cryftee::bench {
 namespace {
@@ -25,23 +26,11 @@ std::optional<Bytes> base64_field(const nlohmann::json& object, const char* name
   return bytes;
 }
 
-// The one "signatureB64" of a sign answer, decoded. The answer is checked with the daemon's JSON scanner
-// (util/json_scan.h) rather than parsed into a tree, for the reason sign_request_body gives.
+// The one "signatureB64" of a sign answer, decoded. The answer is read with the daemon's JSON scanner
+// (util/json_string_member.h) rather than parsed into a tree, for the reason sign_request_body gives.
 std::optional<Bytes> signature_field(std::string_view body) {
-  std::string_view written;
-  std::size_t found = 0;
-  const JsonScan scan = scan_json(body, [&](const JsonMember& member) {
-    if (!json_name_is(member.name, "signatureB64")) return;
-    written = member.value;
-    ++found;
-  });
-  if (scan != JsonScan::Object || found != 1 || written.size() < 2 || written.front() != '"') return std::nullopt;
-  std::optional<Bytes> bytes;
-  if (written.find('\\') == std::string_view::npos) {
-    bytes = base64_decode(written.substr(1, written.size() - 2));
-  } else {  // escaped characters in base64 are legal JSON, if never written by the daemon
-    bytes = base64_decode(nlohmann::json::parse(written).get<std::string>());
-  }
+  const std::optional<std::string> written = json_string_member(body, "signatureB64");
+  std::optional<Bytes> bytes = written ? base64_decode(*written) : std::nullopt;
   if (!bytes || bytes->size() != bls::kSignatureSize) return std::nullopt;
   return bytes;
 }

@@ -5,6 +5,8 @@
 #include "runtime/dispatch.h"
 #include "util/encoding.h"
 #include "util/error.h"
+#include "util/json_scan.h"
+#include "util/json_string_member.h"
 
 namespace cryftee::grpc_signer {
 namespace {
@@ -21,14 +23,15 @@ bls::Signature SignerCalls::sign(ByteView message, bls::Dst dst) const {
   if (message.empty()) throw bad_request("the message is empty: there is nothing to sign", "empty_message");
   const std::shared_ptr<const runtime::Registry> registry = registry_.current();  // kept until the module answers
   const runtime::ModuleRecord& module = registry->serving(kFamily, kSignCapability);
-  const nlohmann::json request = {{"keyHandle", key_.handle},
-                                  {"message", base64_encode(message)},
-                                  {"dst", dst == bls::Dst::Signature ? "sig" : "pop"}};
-  const nlohmann::json answer = dispatcher_.call(module, kSignCapability, request).json();
+  // The request as text, as REST's plain sign requests go (api/bls_sign_request.h): no JSON tree either way.
+  runtime::RequestText request{R"({"keyHandle":)"};
+  append_json_string(request.object, key_.handle);
+  request.object.append(R"(,"message":")").append(base64_encode(message));
+  request.object.append(R"(","dst":")").append(dst == bls::Dst::Signature ? "sig" : "pop").append(R"("})");
+  const runtime::ModuleAnswer answer = dispatcher_.call_text(module, kSignCapability, std::move(request));
 
-  const auto field = answer.find("signatureB64");
-  const std::optional<Bytes> signature =
-      field != answer.end() && field->is_string() ? base64_decode(field->get<std::string>()) : std::nullopt;
+  const std::optional<std::string> field = json_string_member(answer.text(), "signatureB64");
+  const std::optional<Bytes> signature = field ? base64_decode(*field) : std::nullopt;
   if (!signature || signature->size() != bls::kSignatureSize) {
     throw internal_error("module '" + module.entry.id + "' answered " + kSignCapability + " without a 96-byte signatureB64",
                          "bad_module_answer");

@@ -19,6 +19,8 @@ class ModuleAnswer {
   static ModuleAnswer check(const std::string& module_id, std::string text);
 
   nlohmann::json json() const { return nlohmann::json::parse(text_); }
+  // The answer as the module wrote it (checked as above).
+  const std::string& text() const noexcept { return text_; }
 
   // The answer with moduleId and moduleVersion set, as JSON text. When the module wrote either field
   // itself, the host's value replaces it.
