@@ -3,9 +3,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.mjs';
+
+export { freePort };
 
 export const BIN = process.env.CRYFTEE_BIN;
 export const BUILD_DIR = process.env.CRYFTEE_BUILD_DIR;
@@ -28,17 +30,6 @@ export function copyBundledModules(dir, bundle = 'production') {
 
 export function tempDir(prefix = 'cryftee-test-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 // Starts the daemon. `args` are extra flags; `env` extra environment. Resolves when the API answers.

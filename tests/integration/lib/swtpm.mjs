@@ -4,30 +4,9 @@
 // independent of Cryftee's own TPM code. The same harness as tests/unit/swtpm_harness.h.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-function bindable(port) {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-// A port P with P and P + 1 both free on 127.0.0.1 at this moment, or 0.
-async function freePortPair() {
-  const port = await new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const chosen = server.address().port;
-      server.close(() => resolve(chosen));
-    });
-  });
-  return port < 65535 && (await bindable(port + 1)) ? port : 0;
-}
+import { freePorts } from './ports.mjs';
 
 // The TCP ports a process listens on: its socket inodes matched against /proc/net/tcp.
 function listeningPorts(pid) {
@@ -58,8 +37,7 @@ export async function startSwtpm() {
   // Another process may take the ports between choosing and binding them: then swtpm exits and the next
   // pair is tried.
   for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freePortPair();
-    if (port === 0) continue;
+    const port = await freePorts(2);
     const child = spawn('swtpm', ['socket', '--tpm2',
       '--server', `type=tcp,port=${port},bindaddr=127.0.0.1`,
       '--ctrl', `type=tcp,port=${port + 1},bindaddr=127.0.0.1`,
