@@ -56,10 +56,10 @@ void forward_grpc_log(gpr_log_func_args* args) {
 
 }  // namespace
 
-SignerServer::SignerServer(const Config& config, SignerCalls calls, WorkQueue* blocking_work, bool may_block)
+SignerServer::SignerServer(const Config& config, SignerCalls calls, WorkQueue* blocking_work, bool signing_may_block)
     : calls_(std::move(calls)),
       service_(calls_, [this](const grpc::CallbackServerContext& context) { return peer_of(context); }, blocking_work,
-               may_block) {
+               signing_may_block) {
   static std::once_flag log_forwarding;
   std::call_once(log_forwarding, [] { gpr_set_log_function(forward_grpc_log); });
 

@@ -31,8 +31,8 @@ namespace cryftee::grpc_signer {
 class SignerServer {
  public:
   // Opens the listener and starts serving; throws transport::ListenerError naming the address when it cannot.
-  // Calls run on `blocking_work` when `may_block` (signer_service.h), which must outlive the server.
-  SignerServer(const Config& config, SignerCalls calls, WorkQueue* blocking_work, bool may_block);
+  // Signing calls run on `blocking_work` when `signing_may_block` (signer_service.h), which must outlive the server.
+  SignerServer(const Config& config, SignerCalls calls, WorkQueue* blocking_work, bool signing_may_block);
   // Stops accepting, then lets calls in flight finish for up to defaults::kShutdownDrain (and waits for
   // those on the blocking-work threads, which must still be running then).
   ~SignerServer();

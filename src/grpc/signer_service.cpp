@@ -18,14 +18,18 @@ constexpr const char* kRpcHttpMethod = "POST";
 
 }  // namespace
 
-SignerService::SignerService(const SignerCalls& calls, PeerName peer_name, WorkQueue* blocking_work, bool may_block)
-    : calls_(calls), peer_name_(std::move(peer_name)), blocking_work_(blocking_work), may_block_(may_block) {}
+SignerService::SignerService(const SignerCalls& calls, PeerName peer_name, WorkQueue* blocking_work,
+                             bool signing_may_block)
+    : calls_(calls),
+      peer_name_(std::move(peer_name)),
+      blocking_work_(blocking_work),
+      signing_may_block_(signing_may_block) {}
 
-grpc::ServerUnaryReactor* SignerService::serve(const char* method, grpc::CallbackServerContext& context,
+grpc::ServerUnaryReactor* SignerService::serve(const char* method, grpc::CallbackServerContext& context, bool may_block,
                                                std::function<void()> work) const {
   const auto started = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = context.DefaultReactor();
-  if (!may_block_ || blocking_work_ == nullptr) {
+  if (!may_block || blocking_work_ == nullptr) {
     reactor->Finish(outcome(method, context, started, work));
     return reactor;
   }
@@ -71,12 +75,14 @@ grpc::Status SignerService::outcome(const char* method, const grpc::CallbackServ
 
 grpc::ServerUnaryReactor* SignerService::PublicKey(grpc::CallbackServerContext* context, const signer::PublicKeyRequest*,
                                       signer::PublicKeyResponse* response) {
-  return serve("PublicKey", *context, [this, response] { response->set_public_key(as_string(calls_.key().public_key)); });
+  // The served key's public half is known at start: no custody call, nothing to wait for.
+  return serve("PublicKey", *context, false,
+               [this, response] { response->set_public_key(as_string(calls_.key().public_key)); });
 }
 
 grpc::ServerUnaryReactor* SignerService::Sign(grpc::CallbackServerContext* context, const signer::SignRequest* request,
                                  signer::SignResponse* response) {
-  return serve("Sign", *context, [this, request, response] {
+  return serve("Sign", *context, signing_may_block_, [this, request, response] {
     response->set_signature(as_string(calls_.sign(as_bytes(request->message()), bls::Dst::Signature)));
   });
 }
@@ -84,7 +90,7 @@ grpc::ServerUnaryReactor* SignerService::Sign(grpc::CallbackServerContext* conte
 grpc::ServerUnaryReactor* SignerService::SignProofOfPossession(grpc::CallbackServerContext* context,
                                                   const signer::SignProofOfPossessionRequest* request,
                                                   signer::SignProofOfPossessionResponse* response) {
-  return serve("SignProofOfPossession", *context, [this, request, response] {
+  return serve("SignProofOfPossession", *context, signing_may_block_, [this, request, response] {
     response->set_signature(as_string(calls_.sign(as_bytes(request->message()), bls::Dst::ProofOfPossession)));
   });
 }

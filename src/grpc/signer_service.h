@@ -30,8 +30,9 @@ class SignerService final : public signer::Signer::CallbackService {
   // Names the peer of a call for the log (grpc's own peer text means little for a Unix socket).
   using PeerName = std::function<std::string(const grpc::CallbackServerContext&)>;
 
-  // `blocking_work` (may be null: every call is answered in place) runs the calls when `may_block`.
-  SignerService(const SignerCalls& calls, PeerName peer_name, WorkQueue* blocking_work, bool may_block);
+  // `blocking_work` (may be null: every call is answered in place) runs the signing calls when
+  // `signing_may_block` (a signature may wait on Web3Signer).
+  SignerService(const SignerCalls& calls, PeerName peer_name, WorkQueue* blocking_work, bool signing_may_block);
 
   grpc::ServerUnaryReactor* PublicKey(grpc::CallbackServerContext* context, const signer::PublicKeyRequest* request,
                                       signer::PublicKeyResponse* response) override;
@@ -42,8 +43,9 @@ class SignerService final : public signer::Signer::CallbackService {
                                                   signer::SignProofOfPossessionResponse* response) override;
 
  private:
-  // Runs `work` here or on the blocking-work threads, then finishes the call with its outcome.
-  grpc::ServerUnaryReactor* serve(const char* method, grpc::CallbackServerContext& context,
+  // Runs `work` here, or on the blocking-work threads when it `may_block`, then finishes the call with
+  // its outcome.
+  grpc::ServerUnaryReactor* serve(const char* method, grpc::CallbackServerContext& context, bool may_block,
                                   std::function<void()> work) const;
   // Runs `work`, counts and logs the call like a REST request, and returns its status.
   grpc::Status outcome(const char* method, const grpc::CallbackServerContext& context,
@@ -52,7 +54,7 @@ class SignerService final : public signer::Signer::CallbackService {
   const SignerCalls& calls_;
   PeerName peer_name_;
   WorkQueue* blocking_work_;
-  bool may_block_;
+  bool signing_may_block_;
 };
 
 }  // namespace cryftee::grpc_signer

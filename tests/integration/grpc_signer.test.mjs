@@ -2,8 +2,8 @@
 // gRPC client (@grpc/grpc-js) built from the same .proto: the avalanche-local signers and the bls-min-pk
 // vectors sign to the expected bytes, every answer verifies under @noble/curves, bad input gets clear gRPC
 // errors, peers outside the uid allow-list and non-loopback binds without mTLS are refused, sixteen
-// clients keep signing through module reloads, and with Web3Signer enabled the calls, handed to the
-// blocking-work threads, still sign and finish when the daemon stops.
+// clients keep signing through module reloads, and with Web3Signer enabled the signing calls, handed to
+// the blocking-work threads, still sign and finish when the daemon stops, while PublicKey never waits there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -311,6 +311,34 @@ test('with Web3Signer enabled, concurrent calls run on the blocking-work threads
       else assert.ok(verifies(publicKey, messages[i], outcome, DST.sig), `call ${i} answered during the stop verifies`);
     });
     assert.deepEqual(await exited, { code: 0, signal: null }, daemon.output.slice(-2000));
+  } finally {
+    client.close();
+    await daemon.stop('SIGINT');
+    standin.stop();
+  }
+});
+
+test('with Web3Signer enabled, PublicKey answers while every blocking-work thread waits on Web3Signer', async () => {
+  const standin = await startStandIn();
+  const vector = avalanche.signers[0];
+  const daemon = await startSigner({
+    keyMaterial: vector.secretKeyBase64,
+    args: ['--web3signer-enabled', '--web3signer-url', standin.url, '--web3signer-max-attempts', '1'],
+  });
+  const client = signerClient(daemon.grpcTarget);
+  try {
+    const calls = async () => Object.entries((await standin.control()).requests)
+      .filter(([route]) => !/upcheck|healthcheck/.test(route)).reduce((sum, [, count]) => sum + count, 0);
+    const before = await calls();
+    await standin.control({ delayMs: 3000 });
+    // Two REST key checks, as many as there are blocking-work threads, each held by Web3Signer for 3 s.
+    const settled = [];
+    const held = [0, 1].map((i) => daemon.request('POST', '/v1/staking/bls/register',
+      { mode: 'verify', publicKey: avalanche.signers[1 + i].publicKey }).finally(() => settled.push(i)));
+    while (await calls() < before + 2) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(hex((await client.publicKey()).public_key), hex(unhex(vector.publicKey)));
+    assert.deepEqual(settled, [], 'PublicKey was answered while both threads waited, not queued behind them');
+    await Promise.all(held);
   } finally {
     client.close();
     await daemon.stop('SIGINT');
