@@ -3,12 +3,14 @@
 // vectors sign to the expected bytes, every answer verifies under @noble/curves, bad input gets clear gRPC
 // errors, peers outside the uid allow-list and non-loopback binds without mTLS are refused, sixteen
 // clients keep signing through module reloads, and with Web3Signer enabled the signing calls, handed to
-// the blocking-work threads, still sign and finish when the daemon stops, while PublicKey never waits there.
+// the blocking-work threads, still sign and finish when the daemon stops, while PublicKey never waits there;
+// a connection may have 64 calls open at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import http2 from 'node:http2';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -343,6 +345,29 @@ test('with Web3Signer enabled, PublicKey answers while every blocking-work threa
     client.close();
     await daemon.stop('SIGINT');
     standin.stop();
+  }
+});
+
+test('a connection may open 64 calls at once: the server says so in its HTTP/2 settings, and a client queues the rest', async () => {
+  const vector = avalanche.signers[0];
+  const publicKey = unhex(vector.publicKey);
+  const daemon = await startSigner({ keyMaterial: vector.secretKeyBase64 });
+  const socketPath = daemon.grpcTarget.replace(/^unix:/, '');
+  const session = http2.connect('http://localhost', { createConnection: () => net.connect(socketPath) });
+  const client = signerClient(daemon.grpcTarget);
+  try {
+    const [settings] = await once(session, 'remoteSettings');
+    assert.equal(settings.maxConcurrentStreams, 64);
+    // More calls than that on one channel (one connection): the client holds the rest until streams free
+    // up. Those held back are the ones checked here (the other tests verify the others' kind at length).
+    const messages = Array.from({ length: 80 }, (_, i) => Buffer.from(`stream ${i}`));
+    const answers = await Promise.all(messages.map((message) => client.sign(message)));
+    answers.forEach(({ signature }, i) => assert.equal(signature.length, 96, `call ${i}`));
+    for (let i = 64; i < messages.length; i++) assert.ok(verifies(publicKey, messages[i], answers[i].signature, DST.sig), `call ${i} verifies`);
+  } finally {
+    session.destroy();
+    client.close();
+    await daemon.stop('SIGINT');
   }
 });
 
