@@ -11,8 +11,6 @@ inline constexpr double kDefaultWarmupSeconds = 1.0;   // API signing before the
 inline constexpr std::size_t kDefaultRssSigns = 100'000;
 inline constexpr unsigned kDefaultColdStarts = 3;
 inline constexpr std::size_t kDefaultFloorRounds = 50'000;  // round trips per socket floor row
-// The floor row whose child computes for a signature's time runs this many times fewer round trips.
-inline constexpr std::size_t kWorkFloorRoundsDivisor = 10;
 inline constexpr std::size_t kMessageSize = 32;
 
 // How long a started daemon may take to answer its first sign before the benchmark gives up.

@@ -234,7 +234,7 @@ void measure_floor(const Options& options, const ExchangeSizes& sizes, Report& r
     std::fprintf(stderr, "socket floor, %s sizes, %u client(s)\n", exchange_name(exchange), clients);
     const LoadResult result = measure_socket_floor(size, {.clients = clients, .requests = options.floor_rounds});
     add_failures(report, result);
-    report.floor.push_back({exchange, size, clients, result.summary, result.fairness});
+    report.floor.push_back({exchange, size, clients, result.summary, result.fairness, {}});
   };
   report.floor_rounds = options.floor_rounds;
   for (const unsigned clients : options.clients) floor(Exchange::BlsSign, sizes.sign, clients);
@@ -297,23 +297,19 @@ int run(const Options& options) {
     std::fprintf(stderr, "raw signing on %u thread(s)\n", threads);
     report.raw.push_back({threads, measure_raw_signing(raw_key, threads, seconds_of(options.seconds))});
   }
-  // 1, continued: the floor of an exchange that takes as long as a signature (no other thread runs now).
-  const auto one_thread = std::find_if(report.raw.begin(), report.raw.end(), [](const RawRow& r) { return r.threads == 1; });
-  const auto work = std::chrono::nanoseconds(static_cast<std::int64_t>(one_thread->summary.p50_us * 1000));
-  const std::size_t work_rounds = std::max<std::size_t>(1, options.floor_rounds / kWorkFloorRoundsDivisor);
-  std::fprintf(stderr, "socket floor, BLS sign sizes with %.0f us of work, 1 client\n", one_thread->summary.p50_us);
-  const LoadResult worked =
-      measure_socket_floor(sizes.sign, {.clients = 1, .requests = work_rounds}, [work] { busy_for(work); });
-  add_failures(report, worked);
-  report.floor.push_back({Exchange::BlsSignWork, sizes.sign, 1, worked.summary, worked.fairness});
-  // ... and of a signer that only signs: the most any signer behind a socket can get out of these cores.
+  // 1, continued: a signer that only signs, behind the same socket: the most any signer behind a socket can get
+  // out of these cores. Its rows take turns with raw signing as the daemon's do, so the two are read alike.
   const Bytes signed_message(kMessageSize, 0x5a);
+  const SliceLoad signer_load = [&](const LoadPlan& plan) {
+    return measure_socket_floor(sizes.sign, plan, [&] { (void)raw_key.sign(signed_message, bls::Dst::Signature); });
+  };
   for (const unsigned clients : options.clients) {
     std::fprintf(stderr, "socket floor, blst signer, %u client(s)\n", clients);
-    const LoadResult signer = measure_socket_floor(sizes.sign, {.clients = clients, .duration = seconds_of(options.seconds)},
-                                                   [&] { (void)raw_key.sign(signed_message, bls::Dst::Signature); });
-    add_failures(report, signer);
-    report.floor.push_back({Exchange::BlsSigner, sizes.sign, clients, signer.summary, signer.fairness});
+    PairedRow signer = measure_paired(signer_load, {.clients = clients, .duration = seconds_of(options.seconds)},
+                                      options.pairs, raw_key, std::min(clients, cores));
+    add_failures(report, signer.load);
+    report.floor.push_back(
+        {Exchange::BlsSigner, sizes.sign, clients, signer.load.summary, signer.load.fairness, std::move(signer.pairs)});
   }
 
   // 4. Through the API, on one daemon that then also serves the memory figure.

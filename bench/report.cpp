@@ -96,7 +96,6 @@ void print_route_rows(const Report& report) {
 const char* exchange_name(Exchange exchange) {
   switch (exchange) {
     case Exchange::BlsSign: return "BLS sign";
-    case Exchange::BlsSignWork: return "sign + work";
     case Exchange::BlsSigner: return "blst signer";
     case Exchange::SelfRoute: return "runtime/self";
     case Exchange::ModuleEcho: return "module echo";
@@ -113,11 +112,9 @@ void print_report(const Report& report) {
   std::printf("\n1. Transport floor: Unix-socket ping-pong with a forked echo child, the byte sizes of each HTTP "
               "exchange (%zu rounds per row)\n", report.floor_rounds);
   print_floor_rows(report);
-  std::printf("   sign + work: the child computes for raw blst's 1-thread p50 (section 3) before each answer, as a\n"
-              "   signer would; the client then waits as long as for a signature, which on a virtual machine can\n"
-              "   make waking it dearer than in the plain ping-pong\n");
   std::printf("   blst signer: the child signs each request with blst (signature DST) before it answers, one thread\n"
-              "   per client: what signing behind a Unix socket costs with no HTTP, JSON, sandbox or custody\n");
+              "   per client: what signing behind a Unix socket costs with no HTTP, JSON, sandbox or custody; its\n"
+              "   rows take turns with raw signing as section 4's do (their ratios are in the goals)\n");
 
   std::printf("\n2. Requests that sign nothing (Unix socket, HTTP/1.1 keep-alive; daemon with the test bundle)\n");
   std::printf("   runtime/self = GET /v1/runtime/self; module echo = POST /v1/modules/call debug_v1 debug_echo\n");

@@ -17,10 +17,9 @@ struct RawRow {
 };
 
 // The HTTP exchanges the socket floor copies the sizes of.
-// BlsSignWork: the sign exchange with the child computing for raw blst's p50 before it answers.
 // BlsSigner: the sign exchange with the child signing with blst before it answers (a signer behind a Unix
 // socket with nothing else: no HTTP, JSON, sandbox or custody).
-enum class Exchange { BlsSign, BlsSignWork, BlsSigner, SelfRoute, ModuleEcho };
+enum class Exchange { BlsSign, BlsSigner, SelfRoute, ModuleEcho };
 const char* exchange_name(Exchange exchange);
 
 struct FloorRow {
@@ -29,6 +28,7 @@ struct FloorRow {
   unsigned clients = 0;
   Summary summary;
   Fairness fairness;
+  std::vector<SlicePair> pairs;  // BlsSigner only: its slices, each after raw signing (paired_load.h)
 };
 
 // Requests that sign nothing (route_load.h): the trivial route and the module echo.

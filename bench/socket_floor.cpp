@@ -86,12 +86,6 @@ class FloorClient final : public LoadClient {
 
 }  // namespace
 
-void busy_for(std::chrono::nanoseconds work) {
-  const auto until = std::chrono::steady_clock::now() + work;
-  while (std::chrono::steady_clock::now() < until) {
-  }
-}
-
 LoadResult measure_socket_floor(ExchangeSize size, const LoadPlan& plan, const AnswerWork& work) {
   std::vector<int> ours(plan.clients, -1);
   std::vector<int> theirs(plan.clients, -1);

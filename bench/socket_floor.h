@@ -2,7 +2,6 @@
 // The transport floor: a Unix-socket ping-pong between this process and a forked child that answers every
 // request with as many bytes as the daemon's answer to it has. No HTTP, no parsing, no work: what any
 // daemon on this machine pays at least to move one exchange of that size and wake both sides.
-#include <chrono>
 #include <functional>
 
 #include "load_runner.h"
@@ -10,12 +9,8 @@
 
 namespace cryftee::bench {
 
-// What the child does for each request before it answers: nothing (the plain floor), keep the CPU busy for
-// a signature's time, or sign.
+// What the child does for each request before it answers: nothing (the plain floor) or sign.
 using AnswerWork = std::function<void()>;
-
-// Keeps the calling thread's CPU busy for `work`, as a signature would: it does not sleep.
-void busy_for(std::chrono::nanoseconds work);
 
 // One connection (a socketpair) per client; the child serves each on a thread of its own with blocking
 // reads and writes, and runs `work` (if any) before each answer. Call it while this process runs no other
