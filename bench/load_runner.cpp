@@ -68,6 +68,7 @@ void append_slice(LoadResult& total, LoadResult slice) {
   total.failures += slice.failures;
   total.verified += slice.verified;
   total.client_cpu_seconds += slice.client_cpu_seconds;
+  total.server_cpu_seconds += slice.server_cpu_seconds;
 }
 
 LoadResult run_clients(const LoadClientFactory& connect, const LoadPlan& plan) {

@@ -33,6 +33,7 @@ struct LoadResult {
   std::vector<std::string> failure_samples;
   std::size_t verified = 0;             // signatures verified after the run (signing rows only)
   double client_cpu_seconds = 0;        // CPU the benchmark process used while its clients ran
+  double server_cpu_seconds = 0;        // CPU of the answering side where the benchmark runs it (socket floor)
   std::vector<Clock::duration> latencies;  // of the successful requests, in no order (kept to join slices)
   std::vector<std::size_t> per_client;     // successful requests of each client
 };

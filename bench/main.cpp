@@ -234,7 +234,7 @@ void measure_floor(const Options& options, const ExchangeSizes& sizes, Report& r
     std::fprintf(stderr, "socket floor, %s sizes, %u client(s)\n", exchange_name(exchange), clients);
     const LoadResult result = measure_socket_floor(size, {.clients = clients, .requests = options.floor_rounds});
     add_failures(report, result);
-    report.floor.push_back({exchange, size, clients, result.summary, result.fairness, {}});
+    report.floor.push_back({exchange, size, clients, result.summary, result.fairness, {}, 0, 0});
   };
   report.floor_rounds = options.floor_rounds;
   for (const unsigned clients : options.clients) floor(Exchange::BlsSign, sizes.sign, clients);
@@ -309,7 +309,8 @@ int run(const Options& options) {
                                       options.pairs, raw_key, std::min(clients, cores));
     add_failures(report, signer.load);
     report.floor.push_back(
-        {Exchange::BlsSigner, sizes.sign, clients, signer.load.summary, signer.load.fairness, std::move(signer.pairs)});
+        {Exchange::BlsSigner, sizes.sign, clients, signer.load.summary, signer.load.fairness, std::move(signer.pairs),
+         signer.load.server_cpu_seconds, signer.load.client_cpu_seconds});
   }
 
   // 4. Through the API, on one daemon that then also serves the memory figure.

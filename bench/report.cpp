@@ -80,6 +80,18 @@ void print_floor_rows(const Report& report) {
                 row.summary.per_second, row.summary.p50_us, row.summary.p99_us,
                 fairness_label(row.clients, row.fairness).c_str());
   }
+  // The same accounting as section 4's, for a signer with nothing but blst behind the socket: what a
+  // signature costs a server on this host at each load, to read the daemon's CPU per sign against.
+  for (const auto& row : report.floor) {
+    if (row.exchange != Exchange::BlsSigner || row.summary.count == 0 || row.pairs.empty()) continue;
+    const double per_sign = 1e6 / static_cast<double>(row.summary.count);
+    const double raw = raw_per_second(row.pairs);
+    const unsigned raw_threads = std::min(row.clients, report.cores);
+    std::printf("   CPU per sign, blst signer, %2u client(s): child %.0f us, benchmark clients %.0f us (raw signing %.0f us"
+                " per thread)\n",
+                row.clients, row.child_cpu_seconds * per_sign, row.client_cpu_seconds * per_sign,
+                raw > 0 ? 1e6 * raw_threads / raw : 0);
+  }
 }
 
 void print_route_rows(const Report& report) {

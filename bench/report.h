@@ -29,6 +29,8 @@ struct FloorRow {
   Summary summary;
   Fairness fairness;
   std::vector<SlicePair> pairs;  // BlsSigner only: its slices, each after raw signing (paired_load.h)
+  double child_cpu_seconds = 0;   // BlsSigner only: the CPU its child used (user and kernel)
+  double client_cpu_seconds = 0;  // BlsSigner only: the CPU the benchmark's clients used
 };
 
 // Requests that sign nothing (route_load.h): the trivial route and the module echo.

@@ -1,6 +1,7 @@
 #include "socket_floor.h"
 
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,9 +132,12 @@ LoadResult measure_socket_floor(ExchangeSize size, const LoadPlan& plan, const A
   close_all(ours);  // any not handed out, so the child's threads all see the end
 
   int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (::wait4(child, &status, 0, &usage) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) add_failure(result, "the echo child did not exit cleanly");
+  const auto seconds = [](const timeval& time) { return static_cast<double>(time.tv_sec) + time.tv_usec / 1e6; };
+  result.server_cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
   return result;
 }
 
