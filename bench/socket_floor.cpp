@@ -1,7 +1,7 @@
 #include "socket_floor.h"
 
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -17,7 +17,7 @@ function ephemeralRangeStart() {
   }
 }
 
-export function bindable(port) {
+function bindable(port) {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
@@ -36,23 +36,19 @@ function kernelChosenPort() {
   });
 }
 
+async function allBindable(port, width) {
+  if (port + width - 1 > 65535) return false;
+  for (let offset = 0; offset < width; offset++) if (!(await bindable(port + offset))) return false;
+  return true;
+}
+
 // `width` consecutive ports (P .. P + width - 1) all free on 127.0.0.1 at this moment; resolves to P.
 export async function freePorts(width = 1) {
   const end = ephemeralRangeStart() - width;
-  if (end > kLowestPort) {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const port = kLowestPort + Math.floor(Math.random() * (end - kLowestPort));
-      let free = true;
-      for (let offset = 0; offset < width && free; offset++) free = await bindable(port + offset);
-      if (free) return port;
-    }
-  }
-  // A kernel whose ephemeral range starts too low leaves only its own choice.
   for (let attempt = 0; attempt < 100; attempt++) {
-    const port = await kernelChosenPort();
-    let free = port + width - 1 <= 65535;
-    for (let offset = 1; offset < width && free; offset++) free = await bindable(port + offset);
-    if (free) return port;
+    // A kernel whose ephemeral range starts too low leaves only its own choice.
+    const port = end > kLowestPort ? kLowestPort + Math.floor(Math.random() * (end - kLowestPort)) : await kernelChosenPort();
+    if (await allBindable(port, width)) return port;
   }
   throw new Error(`no ${width} free consecutive loopback port(s)`);
 }
